@@ -90,7 +90,7 @@ export function localTempoPath(tg: Tempogram, opts: TempoOptions = {}): Float64A
   const { bpms, values } = tg;
   const nB = bpms.length;
   const nW = tg.centres.length;
-  const prior = tempoPrior(bpms, opts.priorCentreBpm ?? 110, opts.priorWidthOctaves ?? 0.9);
+  const prior = tempoPrior(bpms, opts.priorCentreBpm ?? 120, opts.priorWidthOctaves ?? 0.6);
   const smooth = opts.smoothness ?? 0.02;
   const maxStep = 6;
   const obs = (w: number, b: number) => Math.max(0, values[w * nB + b]) * prior[b];

@@ -5,6 +5,7 @@ import { toMono } from '../../audio/pcm';
 import { dpBeats, trimWeakEnds } from './dp';
 import { normaliseEnvelope, onsetEnvelopes, type OnsetEnvelopes } from './onset';
 import { downbeatsFrom, estimateMeter } from './meter';
+import { shouldDoubleTempo } from './octave';
 import { localTempoPath, periodPerFrame, tempogram } from './tempo';
 import { emptyAnalysis, type BeatAnalysis, type TrackBeatsOptions } from './types';
 
@@ -51,7 +52,8 @@ export function computeEvidence(signal: Float32Array, sampleRate: number, opts: 
   const env = onsetEnvelopes(signal, sampleRate, hop);
   const norm = normaliseEnvelope(env.onset, Math.round(env.frameRate * 0.5));
   const localScore = gaussianSmooth(norm, 1.0);
-  const tg = tempogram(localScore, env.frameRate);
+  // Compressed so that soft but regular events (an arpeggio under loud bar-level hits) still shape the tempo.
+  const tg = tempogram(localScore.map(Math.sqrt), env.frameRate);
   const path = localTempoPath(tg, { priorCentreBpm: opts.priorCentreBpm });
   const period = periodPerFrame(path, tg.centres, localScore.length, env.frameRate);
   return { env, localScore, period };
@@ -64,7 +66,12 @@ export function trackBeats(audio: PcmAudio, opts: TrackBeatsOptions = {}): BeatA
   let maxEnergy = 0;
   for (const e of ev.env.energy) if (e > maxEnergy) maxEnergy = e;
   if (maxEnergy < SILENCE_ENERGY) return emptyAnalysis();
-  const frames = trimWeakEnds(dpBeats(ev.localScore, ev.period), ev.localScore);
+  let frames = trimWeakEnds(dpBeats(ev.localScore, ev.period), ev.localScore);
+  if (shouldDoubleTempo(frames, ev.env)) {
+    // Re-track at the doubled tempo rather than inserting midpoints, so swung or drifting beats stay exact.
+    const half = ev.period.map((p) => p / 2);
+    frames = trimWeakEnds(dpBeats(ev.localScore, half), ev.localScore);
+  }
   const beats = frames.map((f) => f / ev.env.frameRate + ev.env.latency);
   const out = emptyAnalysis();
   out.beats = beats;
@@ -137,3 +144,4 @@ export function beatConfidence(frames: number[], localScore: Float32Array): numb
   const r = at / all;
   return Math.max(0, Math.min(1, 1 - Math.exp(-(r - 1) / 2)));
 }
+

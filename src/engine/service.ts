@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import type { z } from 'zod';
+import {
+  methods,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type SongSummary,
+} from '../shared/contract';
+import { RecutError } from '../shared/errors';
+import { parseCall, parseResult } from '../shared/wire';
+import { decodeAudioFile } from './audio/decode';
+import { computePeaks, type Peaks } from './audio/peaks';
+import { JobRunner } from './jobs/runner';
+import { createDemoSong, findDemoSong } from './library/demo';
+import { importFiles } from './library/import';
+import { ensureHome, type HomeLayout } from './paths';
+import { openDatabase, schemaVersion, type Db } from './store/db';
+import { JobStore } from './store/jobs';
+import { SongStore } from './store/songs';
+import { APP_VERSION } from './version';
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+type Handlers = {
+  [M in MethodName]: (input: z.output<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
+
+/**
+ * The engine: every contract method, over the store, the audio code and the job runner. It knows
+ * nothing of Electron or of the transport that brought a call; `call` validates input and output
+ * against the contract, so every transport gets the same checks.
+ */
+export class Engine {
+  readonly layout: HomeLayout;
+  readonly db: Db;
+  readonly songs: SongStore;
+  readonly jobs: JobRunner;
+  private demoJob: Promise<SongSummary> | null = null;
+  private readonly peakCache = new Map<string, Peaks>();
+
+  constructor(home: string, private readonly emit: Emit) {
+    this.layout = ensureHome(home);
+    this.db = openDatabase(this.layout.database);
+    this.songs = new SongStore(this.db);
+    const jobStore = new JobStore(this.db);
+    jobStore.failInterrupted();
+    this.jobs = new JobRunner(jobStore, (job) => this.emit('jobUpdate', job));
+  }
+
+  /** Starts background work a fresh engine owes the user: the demo song when the library is empty. */
+  start(): void {
+    if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
+  }
+
+  async call(method: unknown, params: unknown): Promise<unknown> {
+    const call = parseCall(method, params);
+    const handler = this.handlers[call.method] as (input: unknown) => unknown;
+    const value = await handler(call.params);
+    return parseResult(call.method, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private song(songId: string): SongSummary {
+    const song = this.songs.get(songId);
+    if (!song) throw new RecutError('not_found', `no song ${songId} in the library`);
+    return song;
+  }
+
+  private ensureDemo(): Promise<SongSummary> {
+    const existing = findDemoSong(this.songs);
+    if (existing) return Promise.resolve(existing);
+    if (!this.demoJob) {
+      const { done } = this.jobs.start('demo', 'Preparing the demo song', (ctx) => createDemoSong(this.layout.demo, this.songs, ctx));
+      this.demoJob = done.then((song) => {
+        this.emit('libraryChanged', { reason: 'imported', songIds: [song.id] });
+        return song;
+      });
+      this.demoJob.catch(() => undefined).finally(() => (this.demoJob = null));
+    }
+    return this.demoJob;
+  }
+
+  private readonly handlers: Handlers = {
+    getAppInfo: () => ({
+      name: 'Recut' as const,
+      version: APP_VERSION,
+      home: this.layout.root,
+      schemaVersion: schemaVersion(this.db),
+      transport: 'direct' as const,
+      engine: { state: 'ready' as const, restarts: 0, pid: process.pid, message: 'engine ready' },
+    }),
+    listSongs: ({ query }) => ({ songs: this.songs.list(query) }),
+    getSong: ({ songId }) => this.song(songId),
+    openSong: ({ songId }) => {
+      this.song(songId);
+      this.songs.markOpened(songId);
+      return this.song(songId);
+    },
+    importFiles: async ({ paths }) => {
+      const { done } = this.jobs.start('import', `Importing ${paths.length} item(s)`, (ctx) =>
+        importFiles(paths, this.songs, (n, total) => ctx.progress(n / Math.max(1, total), `${n} of ${total}`)),
+      );
+      const result = await done;
+      if (result.songs.length) this.emit('libraryChanged', { reason: 'imported', songIds: result.songs.map((s) => s.id) });
+      return result;
+    },
+    ensureDemoSong: () => this.ensureDemo(),
+    removeSong: ({ songId }) => {
+      const removed = this.songs.remove(songId);
+      this.peakCache.delete(songId);
+      if (removed) this.emit('libraryChanged', { reason: 'removed', songIds: [songId] });
+      return { removed };
+    },
+    getPeaks: async ({ songId, buckets }) => {
+      const song = this.song(songId);
+      const key = `${songId}:${buckets}`;
+      let peaks = this.peakCache.get(key);
+      if (!peaks) {
+        if (!fs.existsSync(song.path)) throw new RecutError('not_found', `the file of "${song.title}" is gone: ${song.path}`);
+        const { audio } = await decodeAudioFile(song.path);
+        peaks = computePeaks(audio, buckets);
+        this.peakCache.set(key, peaks);
+      }
+      return peaks;
+    },
+    listJobs: () => ({ jobs: this.jobs.list() }),
+    cancelJob: ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+  };
+}

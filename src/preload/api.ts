@@ -1,0 +1,36 @@
+import type { BridgeResult, RecutBridge } from '../shared/bridge';
+import { isEventName, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput } from '../shared/contract';
+
+export type Invoke = (method: MethodName, params: unknown) => Promise<BridgeResult<unknown>>;
+export type Subscribe = (listener: (event: string, payload: unknown) => void) => () => void;
+
+/**
+ * Builds the object the preload exposes as `window.recut`: one named function per contract method,
+ * plus `on(event, handler)` for the contract's events. Nothing else: no channel names, no
+ * `ipcRenderer`, no way to send an arbitrary message. Written out method by method on purpose, so the
+ * exposed surface is readable in one place; the type makes a missing or extra method a compile error.
+ */
+export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): RecutBridge {
+  const call =
+    <M extends MethodName>(method: M) =>
+    (input: MethodInput<M>) =>
+      invoke(method, input) as Promise<BridgeResult<MethodOutput<M>>>;
+  return {
+    getAppInfo: call('getAppInfo'),
+    listSongs: call('listSongs'),
+    getSong: call('getSong'),
+    openSong: call('openSong'),
+    importFiles: call('importFiles'),
+    ensureDemoSong: call('ensureDemoSong'),
+    removeSong: call('removeSong'),
+    getPeaks: call('getPeaks'),
+    listJobs: call('listJobs'),
+    cancelJob: call('cancelJob'),
+    on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) {
+      if (!isEventName(event)) throw new Error(`unknown event ${String(event)}`);
+      return subscribe((name, payload) => {
+        if (name === event) handler(payload as EventPayload<E>);
+      });
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The one typed contract between the UI and the engine.
+ *
+ * Every call and every event that crosses a process boundary is named here with a zod schema.
+ * Two transports carry it (Electron IPC through the preload, and the `recut serve` WebSocket); the
+ * engine host validates every request with these schemas, whichever transport it came from, and the
+ * renderer only ever sees the `RecutApi` interface below.
+ */
+import { z } from 'zod';
+import { ERROR_KINDS } from './errors';
+
+const id = z.string().min(1).max(128);
+const songId = z.string().regex(/^[0-9a-f]{64}$/, 'a song id is a 64-digit hex content hash');
+
+export const SongSummary = z.object({
+  id: songId,
+  title: z.string(),
+  artist: z.string().nullable(),
+  path: z.string(),
+  format: z.string(),
+  sampleRate: z.number().int().positive(),
+  channels: z.number().int().positive(),
+  durationSeconds: z.number().nonnegative(),
+  tempo: z.number().positive().nullable(),
+  isDemo: z.boolean(),
+  addedAt: z.string(),
+  openedAt: z.string().nullable(),
+});
+export type SongSummary = z.infer<typeof SongSummary>;
+
+export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const JobInfo = z.object({
+  id,
+  kind: z.string(),
+  title: z.string(),
+  state: JobState,
+  progress: z.number().min(0).max(1),
+  message: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+
+export const EngineStatus = z.object({
+  state: z.enum(['starting', 'ready', 'restarting', 'failed']),
+  restarts: z.number().int().nonnegative(),
+  pid: z.number().int().nullable(),
+  message: z.string(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const AppInfo = z.object({
+  name: z.literal('Recut'),
+  version: z.string(),
+  home: z.string(),
+  schemaVersion: z.number().int(),
+  transport: z.enum(['ipc', 'websocket', 'direct']),
+  engine: EngineStatus,
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const empty = z.object({}).strict();
+
+/** Method name -> input and output schemas. Inputs are strict: unknown keys are refused. */
+export const methods = {
+  getAppInfo: { input: empty, output: AppInfo },
+  listSongs: {
+    input: z.object({ query: z.string().max(200).optional() }).strict(),
+    output: z.object({ songs: z.array(SongSummary) }),
+  },
+  getSong: { input: z.object({ songId }).strict(), output: SongSummary },
+  openSong: { input: z.object({ songId }).strict(), output: SongSummary },
+  importFiles: {
+    input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    output: z.object({
+      songs: z.array(SongSummary),
+      errors: z.array(z.object({ path: z.string(), kind: z.enum(ERROR_KINDS), message: z.string() })),
+    }),
+  },
+  ensureDemoSong: { input: empty, output: SongSummary },
+  removeSong: { input: z.object({ songId }).strict(), output: z.object({ removed: z.boolean() }) },
+  getPeaks: {
+    input: z.object({ songId, buckets: z.number().int().min(16).max(20_000) }).strict(),
+    output: z.object({ durationSeconds: z.number(), min: z.array(z.number()), max: z.array(z.number()) }),
+  },
+  listJobs: { input: empty, output: z.object({ jobs: z.array(JobInfo) }) },
+  cancelJob: { input: z.object({ jobId: id }).strict(), output: z.object({ cancelled: z.boolean() }) },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<(typeof methods)[M]['output']>;
+
+/** Events the engine pushes to every connected UI. */
+export const events = {
+  engineStatus: EngineStatus,
+  jobUpdate: JobInfo,
+  libraryChanged: z.object({ reason: z.enum(['imported', 'removed', 'updated']), songIds: z.array(songId) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** What the renderer talks to; it does not know which transport is behind it. */
+export type RecutApi = {
+  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+} & {
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+};
+
+export function isMethodName(x: unknown): x is MethodName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(methods, x);
+}
+
+export function isEventName(x: unknown): x is EventName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(events, x);
+}

@@ -108,10 +108,13 @@ export function encodeWav(audio: PcmAudio, opts: WavEncodeOptions = {}): Uint8Ar
   ascii('data');
   u32(dataBytes);
 
-  if (isFloat) writeFloat32(view, p, channels, frames);
-  else writeInt(out, view, p, channels, frames, bitDepth, ditherSeed(opts.dither));
+  if (isFloat) writeFloat32(out, p, channels, frames);
+  else writeInt(out, p, channels, frames, bitDepth, ditherSeed(opts.dither));
   return out;
 }
+
+/** Typed arrays use the host's byte order; WAV is little-endian. Every platform Recut ships on is LE. */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function ditherSeed(d: boolean | number | undefined): number | null {
   if (d === undefined || d === false) return null;
@@ -120,36 +123,34 @@ function ditherSeed(d: boolean | number | undefined): number | null {
   return (d >>> 0) || 0x2545f491;
 }
 
-function writeFloat32(view: DataView, start: number, channels: Float32Array[], frames: number): void {
+function writeFloat32(out: Uint8Array, start: number, channels: Float32Array[], frames: number): void {
   const nCh = channels.length;
+  const view = new DataView(out.buffer, out.byteOffset);
+  // Interleave into a typed array (fast), then copy its bytes: the data offset need not be 4-aligned.
+  const tmp = HOST_LITTLE_ENDIAN ? new Float32Array(frames * nCh) : null;
   for (let c = 0; c < nCh; c++) {
     const x = channels[c];
-    for (let i = 0, p = start + c * 4; i < frames; i++, p += nCh * 4) {
-      const v = x[i];
-      view.setFloat32(p, v === v ? v : 0, true); // NaN becomes silence
+    for (let i = 0, k = c; i < frames; i++, k += nCh) {
+      const v = x[i] === x[i] ? x[i] : 0; // NaN becomes silence
+      if (tmp) tmp[k] = v;
+      else view.setFloat32(start + k * 4, v, true);
     }
   }
+  if (tmp) out.set(new Uint8Array(tmp.buffer), start);
 }
 
-function writeInt(
-  out: Uint8Array,
-  view: DataView,
-  start: number,
-  channels: Float32Array[],
-  frames: number,
-  bits: number,
-  seed: number | null,
-): void {
+function writeInt(out: Uint8Array, start: number, channels: Float32Array[], frames: number, bits: number, seed: number | null): void {
   const nCh = channels.length;
   const bytes = bits / 8;
   const negScale = 2 ** (bits - 1); // -1.0 -> most negative code
   const posScale = negScale - 1; // +1.0 -> most positive code
   const minCode = -negScale;
   const maxCode = posScale;
+  const codes = new Int32Array(frames * nCh);
   let rng = seed ?? 0;
   for (let c = 0; c < nCh; c++) {
     const x = channels[c];
-    for (let i = 0, p = start + c * bytes; i < frames; i++, p += nCh * bytes) {
+    for (let i = 0, k = c; i < frames; i++, k += nCh) {
       let v = x[i];
       if (!(v === v)) v = 0; // NaN becomes silence
       let code = v < 0 ? v * negScale : v * posScale;
@@ -165,15 +166,20 @@ function writeInt(
         code += u1 - (rng >>> 0) / 4294967296;
       }
       code = Math.round(code);
-      if (code > maxCode) code = maxCode;
-      else if (code < minCode) code = minCode;
-      if (bits === 16) view.setInt16(p, code, true);
-      else if (bits === 32) view.setInt32(p, code, true);
-      else {
-        out[p] = code & 0xff;
-        out[p + 1] = (code >> 8) & 0xff;
-        out[p + 2] = (code >> 16) & 0xff;
-      }
+      codes[k] = code > maxCode ? maxCode : code < minCode ? minCode : code;
+    }
+  }
+  const n = codes.length;
+  if (bits === 32 && HOST_LITTLE_ENDIAN) {
+    out.set(new Uint8Array(codes.buffer), start);
+  } else if (bits === 16 && HOST_LITTLE_ENDIAN) {
+    const i16 = new Int16Array(n);
+    i16.set(codes); // in range already, so the conversion is exact
+    out.set(new Uint8Array(i16.buffer), start);
+  } else {
+    for (let k = 0, p = start; k < n; k++, p += bytes) {
+      const code = codes[k];
+      for (let b = 0; b < bytes; b++) out[p + b] = (code >> (8 * b)) & 0xff;
     }
   }
 }

@@ -359,10 +359,16 @@ class Arranger {
     return bar.anticipated ? this.offBeatBefore(bar.startBeat) : bar.startBeat;
   }
 
+  /** Where this bar's chord ends: early when the next chord is anticipated, so chords never overlap. */
+  private chordEnd(bar: Bar): number {
+    const end = bar.startBeat + this.bpb;
+    return this.nextBarAnticipated(bar) ? this.offBeatBefore(end) : end;
+  }
+
   private playPad(bar: Bar): void {
     const notes = voicing(this.key, this.chord(bar.root, bar.energy >= 0.7), 55);
     const start = this.chordStart(bar);
-    const len = bar.startBeat + this.bpb - start;
+    const len = this.chordEnd(bar) - start;
     notes.forEach((m, i) => {
       const pan = notes.length > 1 ? -0.45 + (0.9 * i) / (notes.length - 1) : 0;
       this.note('pad', start, len * 0.98, m, 0.55 + 0.35 * bar.energy, pan);
@@ -379,7 +385,7 @@ class Arranger {
       }
     } else {
       const start = this.chordStart(bar);
-      notes.forEach((m, i) => this.note('strings', start, (bar.startBeat + this.bpb - start) * 0.98, m, 0.7, pans(i), { variant: 0 }));
+      notes.forEach((m, i) => this.note('strings', start, (this.chordEnd(bar) - start) * 0.98, m, 0.7, pans(i), { variant: 0 }));
     }
   }
 

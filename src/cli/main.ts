@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { RecutError, toErrorPayload } from '../shared/errors';
 import { APP_VERSION } from '../engine/version';
 import type { Command, CommandArgs } from './command';
+import { analyzeCommand } from './commands/analyze';
 import { infoCommand } from './commands/info';
+import { renderCommand } from './commands/render';
 import { serveCommand } from './commands/serve';
 import { importCommand, songsCommand } from './commands/songs';
 
-export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand];
+export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -5,11 +5,13 @@ import {
   type EventName,
   type EventPayload,
   type MethodName,
+  type AnalysisSummary,
   type MethodOutput,
   type SongSummary,
 } from '../shared/contract';
 import { RecutError } from '../shared/errors';
 import { parseCall, parseResult } from '../shared/wire';
+import { analyzeFile } from './analysis/analyze-file';
 import { decodeAudioFile } from './audio/decode';
 import { computePeaks, type Peaks } from './audio/peaks';
 import { JobRunner } from './jobs/runner';
@@ -17,6 +19,7 @@ import { createDemoSong, findDemoSong } from './library/demo';
 import { importFiles } from './library/import';
 import { ensureHome, type HomeLayout } from './paths';
 import { openDatabase, schemaVersion, type Db } from './store/db';
+import { AnalysisStore } from './store/analyses';
 import { JobStore } from './store/jobs';
 import { SongStore } from './store/songs';
 import { APP_VERSION } from './version';
@@ -36,7 +39,10 @@ export class Engine {
   readonly layout: HomeLayout;
   readonly db: Db;
   readonly songs: SongStore;
+  readonly analyses: AnalysisStore;
+  private readonly analysisJobs = new Map<string, Promise<AnalysisSummary>>();
   readonly jobs: JobRunner;
+  private readonly jobStore: JobStore;
   private demoJob: Promise<SongSummary> | null = null;
   private readonly peakCache = new Map<string, Peaks>();
 
@@ -44,13 +50,17 @@ export class Engine {
     this.layout = ensureHome(home);
     this.db = openDatabase(this.layout.database);
     this.songs = new SongStore(this.db);
-    const jobStore = new JobStore(this.db);
-    jobStore.failInterrupted();
-    this.jobs = new JobRunner(jobStore, (job) => this.emit('jobUpdate', job));
+    this.analyses = new AnalysisStore(this.db);
+    this.jobStore = new JobStore(this.db);
+    this.jobs = new JobRunner(this.jobStore, (job) => this.emit('jobUpdate', job));
   }
 
-  /** Starts background work a fresh engine owes the user: the demo song when the library is empty. */
+  /**
+   * Called by the engine process (not by one-shot CLI commands, which may run beside it): marks jobs
+   * a dead engine left running as interrupted, and starts the work a fresh engine owes the user.
+   */
   start(): void {
+    this.jobStore.failInterrupted();
     if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
   }
 
@@ -71,6 +81,43 @@ export class Engine {
     return song;
   }
 
+  /** Analyses a song once (cached by content hash); concurrent requests share one job. */
+  analyze(songId: string): Promise<AnalysisSummary> {
+    const song = this.song(songId);
+    const running = this.analysisJobs.get(songId);
+    if (running) return running;
+    const { done } = this.jobs.start(
+      'analysis',
+      `Analysing ${song.title}`,
+      async (ctx) => {
+        ctx.progress(0.05, 'decoding');
+        const r = await analyzeFile(song.path, this.analyses);
+        ctx.throwIfCancelled();
+        if (r.info.contentHash !== songId) throw new RecutError('not_found', `the file of "${song.title}" has changed since it was imported: re-import it`);
+        this.songs.setTempo(songId, r.analysis.tempo);
+        this.emit('libraryChanged', { reason: 'updated', songIds: [songId] });
+        const a = r.analysis;
+        return {
+          songId,
+          analyzerVersion: a.analyzerVersion,
+          featureVersion: a.features.featureVersion,
+          durationSeconds: a.durationSeconds,
+          tempo: a.tempo,
+          meter: a.meter,
+          beats: a.beats,
+          downbeats: a.downbeats,
+          confidence: a.confidence,
+          featureRows: a.features.rows,
+          cached: r.cached,
+        };
+      },
+      { lane: 'analysis', params: { songId } },
+    );
+    this.analysisJobs.set(songId, done);
+    done.catch(() => undefined).finally(() => this.analysisJobs.delete(songId));
+    return done;
+  }
+
   private ensureDemo(): Promise<SongSummary> {
     const existing = findDemoSong(this.songs);
     if (existing) return Promise.resolve(existing);
@@ -78,6 +125,7 @@ export class Engine {
       const { done } = this.jobs.start('demo', 'Preparing the demo song', (ctx) => createDemoSong(this.layout.demo, this.songs, ctx));
       this.demoJob = done.then((song) => {
         this.emit('libraryChanged', { reason: 'imported', songIds: [song.id] });
+        void this.analyze(song.id).catch(() => undefined);
         return song;
       });
       this.demoJob.catch(() => undefined).finally(() => (this.demoJob = null));
@@ -107,6 +155,8 @@ export class Engine {
       );
       const result = await done;
       if (result.songs.length) this.emit('libraryChanged', { reason: 'imported', songIds: result.songs.map((s) => s.id) });
+      // Analyse in the background, one song at a time, so suggestions are ready when the user asks.
+      for (const s of result.songs) void this.analyze(s.id).catch(() => undefined);
       return result;
     },
     ensureDemoSong: () => this.ensureDemo(),
@@ -128,6 +178,7 @@ export class Engine {
       }
       return peaks;
     },
+    analyzeSong: ({ songId }) => this.analyze(songId),
     listJobs: () => ({ jobs: this.jobs.list() }),
     cancelJob: ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
   };

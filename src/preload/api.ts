@@ -24,6 +24,7 @@ export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): RecutBrid
     ensureDemoSong: call('ensureDemoSong'),
     removeSong: call('removeSong'),
     getPeaks: call('getPeaks'),
+    analyzeSong: call('analyzeSong'),
     listJobs: call('listJobs'),
     cancelJob: call('cancelJob'),
     on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) {

@@ -60,6 +60,21 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+export const AnalysisSummary = z.object({
+  songId,
+  analyzerVersion: z.string(),
+  featureVersion: z.number().int(),
+  durationSeconds: z.number().nonnegative(),
+  tempo: z.number().nonnegative(),
+  meter: z.object({ beatsPerBar: z.number().int().positive(), subdivision: z.union([z.literal(2), z.literal(3)]) }),
+  beats: z.array(z.number()),
+  downbeats: z.array(z.number()),
+  confidence: z.number(),
+  featureRows: z.number().int().nonnegative(),
+  cached: z.boolean(),
+});
+export type AnalysisSummary = z.infer<typeof AnalysisSummary>;
+
 const empty = z.object({}).strict();
 
 /** Method name -> input and output schemas. Inputs are strict: unknown keys are refused. */
@@ -84,6 +99,7 @@ export const methods = {
     input: z.object({ songId, buckets: z.number().int().min(16).max(20_000) }).strict(),
     output: z.object({ durationSeconds: z.number(), min: z.array(z.number()), max: z.array(z.number()) }),
   },
+  analyzeSong: { input: z.object({ songId }).strict(), output: AnalysisSummary },
   listJobs: { input: empty, output: z.object({ jobs: z.array(JobInfo) }) },
   cancelJob: { input: z.object({ jobId: id }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const;

@@ -1,7 +1,8 @@
 import { migration001 } from './001-initial';
+import { migration002 } from './002-analyses';
 import type { Migration } from './types';
 
 /** Every schema version in order. Add one file per version; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

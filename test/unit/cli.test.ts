@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import decodeWav from '@audio/decode-wav';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthesize } from '../../src/engine/audio/synth';
+import { encodeWav } from '../../src/engine/audio/wav-encode';
+import { FEATURE_COLUMNS } from '../../src/shared/feature-columns';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let home: string;
+let song: string;
+
+function recut(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/recut.mjs'), ...args], {
+    env: { ...process.env, RECUT_HOME: home },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+beforeAll(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'recut-cli-'));
+  const track = synthesize({
+    name: 'cli test',
+    seed: 7,
+    sampleRate: 44100,
+    channels: 2,
+    durationSeconds: 30,
+    tempo: 120,
+    meter: { beatsPerBar: 4, subdivision: 2 },
+    instruments: ['kick', 'snare', 'hats', 'bass', 'pad'],
+  });
+  song = path.join(home, 'song.wav');
+  fs.writeFileSync(song, encodeWav(track.audio, { bitDepth: 16 }));
+});
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+describe('recut CLI', () => {
+  it('prints help and version', () => {
+    const help = recut('--help');
+    expect(help.code).toBe(0);
+    for (const c of ['serve', 'analyze', 'render', 'import', 'songs']) expect(help.stdout).toContain(c);
+    expect(recut('--version', '--json').json()).toEqual({ version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
+  });
+
+  it('fails bad arguments with exit 2 and one line on stderr', () => {
+    for (const args of [['bogus'], ['analyze'], ['songs', '--nope'], ['serve', '--port', 'abc'], ['render', song]]) {
+      const r = recut(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^recut: /);
+    }
+  });
+
+  it('analyzes a file: beats, downbeats, meter and the 121 named feature columns', () => {
+    const r = recut('analyze', song, '--json', '--features');
+    expect(r.code, r.stderr).toBe(0);
+    const a = r.json();
+    expect(a.tempo).toBeGreaterThan(115);
+    expect(a.tempo).toBeLessThan(125);
+    expect(a.meter).toMatchObject({ beatsPerBar: 4, subdivision: 2, label: '4/4' });
+    expect(a.beats.length).toBeGreaterThan(50);
+    expect(a.downbeats.every((d: number) => a.beats.includes(d))).toBe(true);
+    expect(a.features.columns).toEqual([...FEATURE_COLUMNS]);
+    expect(a.features.columns).toHaveLength(121);
+    expect(a.features.rows).toBe(a.beats.length + 1);
+    expect(a.features.matrix).toHaveLength(a.features.rows);
+    expect(a.features.matrix[0]).toHaveLength(121);
+    expect(a.cached).toBe(false);
+    expect(recut('analyze', song, '--json').json().cached).toBe(true);
+  });
+
+  it('renders the identity plan bit-identically and a cut to the exact planned length', () => {
+    const { beats } = recut('analyze', song, '--json').json();
+    const B = beats.length;
+    const identity = path.join(home, 'identity.json');
+    fs.writeFileSync(identity, JSON.stringify({ version: 1, includeIntro: true, segments: [{ from: 0, to: B, repeat: 1 }] }));
+    const out = path.join(home, 'identity.wav');
+    const r = recut('render', song, '--plan', identity, '-o', out, '--bit-depth', '16', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const src = decodeWav(fs.readFileSync(song));
+    const got = decodeWav(fs.readFileSync(out));
+    expect(got.channelData).toHaveLength(2);
+    expect(Buffer.from(got.channelData[0].buffer).equals(Buffer.from(src.channelData[0].buffer))).toBe(true);
+    expect(Buffer.from(got.channelData[1].buffer).equals(Buffer.from(src.channelData[1].buffer))).toBe(true);
+
+    const cut = path.join(home, 'cut.json');
+    fs.writeFileSync(cut, JSON.stringify({ version: 1, includeIntro: true, segments: [{ from: 0, to: 16, repeat: 1 }, { from: 32, to: B, repeat: 1 }] }));
+    const outCut = path.join(home, 'cut.flac');
+    const rc = recut('render', song, '--plan', cut, '-o', outCut, '--json');
+    expect(rc.code, rc.stderr).toBe(0);
+    const removed = Math.round(beats[32] * 44100) - Math.round(beats[16] * 44100);
+    expect(Math.abs(rc.json().samples - (src.channelData[0].length - removed))).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a plan that does not fit the song with a typed error', () => {
+    const bad = path.join(home, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ version: 1, includeIntro: true, segments: [{ from: 0, to: 99999, repeat: 1 }] }));
+    const r = recut('render', song, '--plan', bad, '-o', path.join(home, 'x.wav'), '--json');
+    expect(r.code).toBe(1);
+    expect(r.json().error.kind).toBe('invalid_plan');
+    fs.writeFileSync(bad, '{ not json');
+    expect(recut('render', song, '--plan', bad, '-o', path.join(home, 'x.wav'), '--json').json().error.kind).toBe('invalid_plan');
+    expect(fs.existsSync(path.join(home, 'x.wav'))).toBe(false);
+  });
+});

@@ -15,11 +15,11 @@ export { INSTRUMENTS } from './types';
 export type { Instrument, SynthSection, SynthSpec, SynthTrack, TempoPoint } from './types';
 export { TempoMap } from './tempo-map';
 export { beatTestSet, demoSongSpec } from './presets';
-export { planScore, type NoteEvent, type Score } from './score';
+export { planScore, type ChordSpan, type NoteEvent, type Score } from './score';
 
 export function synthesize(spec: SynthSpec): SynthTrack {
   validateSpec(spec);
   const score = planScore(spec);
   const audio = renderEvents(score.events, spec.sampleRate, spec.channels, spec.durationSeconds);
-  return { spec, audio, beats: score.beats, downbeats: score.downbeats, sections: score.sections };
+  return { spec, audio, beats: score.beats, downbeats: score.downbeats, sections: score.sections, chords: score.chords };
 }

@@ -34,6 +34,16 @@ export interface Score {
   beats: number[];
   downbeats: number[];
   sections: Array<{ start: number; label: string }>;
+  chords: ChordSpan[];
+}
+
+/** The harmony ground truth: from `start` (s, the grid time of the chord's attack) these pitch classes sound. */
+export interface ChordSpan {
+  start: number;
+  /** Pitch class of the root, 0 = C. */
+  root: number;
+  /** Pitch classes of the chord tones, root first. */
+  pitchClasses: number[];
 }
 
 /** The last 100 ms of every piece fade to silence; nothing is scheduled (or annotated) inside them. */
@@ -79,6 +89,7 @@ class Arranger {
   private readonly key: number;
   private readonly mode: 'major' | 'minor';
   private readonly events: NoteEvent[] = [];
+  private readonly chords: ChordSpan[] = [];
   private readonly motifs = new Map<string, Motif>();
   private readonly bassPatterns = new Map<string, Array<{ interval: number; len: number } | null>>();
   /** Loudness of the current section (quiet intros, loud choruses), applied to every velocity. */
@@ -131,7 +142,8 @@ class Arranger {
       if (start < this.cutoff) sections.push({ start, label: bar.label });
     }
     this.events.sort((a, b) => a.time - b.time);
-    return { events: this.events, beats, downbeats, sections };
+    const chords = this.chords.filter((c) => c.start < this.cutoff);
+    return { events: this.events, beats, downbeats, sections, chords };
   }
 
   private planBars(): Bar[] {
@@ -225,6 +237,8 @@ class Arranger {
 
   private playBar(bar: Bar): void {
     this.gain = sectionGain(bar.energy);
+    const pcs = this.chord(bar.root, bar.energy >= 0.7).map((t) => (((this.key + t) % 12) + 12) % 12);
+    this.chords.push({ start: this.map.timeAt(this.chordStart(bar)), root: pcs[0], pitchClasses: pcs });
     this.playDrums(bar);
     if (bar.energy >= 0.2) this.playBass(bar);
     if (this.has.has('pad')) this.playPad(bar);
@@ -391,7 +405,7 @@ class Arranger {
 
   private playPiano(bar: Bar): void {
     const { energy: e, startBeat: b0 } = bar;
-    const tones = this.chord(bar.root, e >= 0.6);
+    const tones = this.chord(bar.root, e >= 0.7);
     const rh = voicing(this.key, tones, 60);
     const lh = this.pitchIn(40, bar.root);
     const pan = (m: number) => Math.max(-0.5, Math.min(0.5, (m - 60) / 30));
@@ -466,6 +480,8 @@ class Arranger {
 
   private playEnding(beat: number): void {
     this.gain = 1;
+    const tonicPcs = this.chord(0, false).map((t) => (((this.key + t) % 12) + 12) % 12);
+    this.chords.push({ start: this.map.timeAt(beat), root: tonicPcs[0], pitchClasses: tonicPcs });
     const drums = this.has.has('hats') || this.has.has('snare');
     if (this.has.has('kick')) this.note('kick', beat, 0.5, 0, 1, 0);
     if (drums) this.note('crash', beat, 4, 0, 1, -0.3);

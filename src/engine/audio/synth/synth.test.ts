@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecutError } from '../../../shared/errors';
+import { magnitudeSpectrogram } from '../../dsp/stft';
 import { toMono } from '../pcm';
 import { type SynthSpec, beatTestSet, demoSongSpec, planScore, synthesize } from './index';
 
@@ -172,6 +173,29 @@ describe('synthesize', () => {
     const atBeats = onsetAt(o, t.beats);
     const between = onsetAt(o, t.beats.slice(0, -1).map((b) => b + 0.3 * (60 / 84)));
     expect(mean(atBeats)).toBeGreaterThan(2 * mean(between));
+  });
+
+  it('harmony is audible: each bar\'s strongest pitch classes are its chord tones', () => {
+    const spec = beatTestSet().find((s) => s.name === '4-4 84bpm drumless pad piano')!;
+    const t = synthesize({ ...spec, sampleRate: 22050, durationSeconds: 25 });
+    const spec2 = magnitudeSpectrogram(toMono(t.audio), 22050, { frameSize: 8192, hopSize: 1024 });
+    const pcOfBin = Array.from({ length: spec2.bins }, (_, k) => {
+      const f = (k * 22050) / 8192;
+      return f < 60 || f > 1200 ? -1 : (((Math.round(69 + 12 * Math.log2(f / 440)) % 12) + 12) % 12);
+    });
+    let matched = 0;
+    const spans = t.chords.slice(0, -1);
+    expect(new Set(spans.map((c) => c.root)).size).toBeGreaterThanOrEqual(3); // the harmony moves
+    for (let i = 0; i < spans.length; i++) {
+      const chroma = new Float64Array(12);
+      const from = Math.ceil(((spans[i].start + 0.25) * 22050) / 1024);
+      const to = Math.floor(((t.chords[i + 1].start - 0.2) * 22050) / 1024);
+      for (let f = from; f <= to; f++)
+        for (let k = 0; k < spec2.bins; k++) if (pcOfBin[k] >= 0) chroma[pcOfBin[k]] += spec2.data[f * spec2.bins + k] ** 2;
+      const top3 = [...chroma.keys()].sort((a, b) => chroma[b] - chroma[a]).slice(0, 3);
+      if (top3.every((pc) => spans[i].pitchClasses.includes(pc))) matched++;
+    }
+    expect(matched / spans.length).toBeGreaterThanOrEqual(0.8);
   });
 
   it('rejects invalid specs with typed errors', () => {

@@ -1,4 +1,5 @@
 import type { PcmAudio } from '../pcm';
+import type { ChordSpan } from './score';
 import type { TempoPoint } from './tempo-map';
 
 export type { TempoPoint };
@@ -57,4 +58,6 @@ export interface SynthTrack {
   downbeats: number[];
   /** Section starts (the first section starts at the first grid beat, pickups included). */
   sections: Array<{ start: number; label: string }>;
+  /** Harmony ground truth, one span per bar (chord changes may be anticipated by an off-beat). */
+  chords: ChordSpan[];
 }

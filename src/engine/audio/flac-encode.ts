@@ -49,16 +49,22 @@ class BitWriter {
   }
   /** Writes the low n bits of v (n <= 32, v >= 0), most significant first. */
   write(v: number, n: number) {
-    this.ensure(n);
-    for (let k = n - 1; k >= 0; ) {
-      const byte = this.bit >> 3;
-      const free = 8 - (this.bit & 7);
-      const take = Math.min(free, k + 1);
-      const chunk = Math.floor(v / 2 ** (k + 1 - take)) & ((1 << take) - 1);
-      this.buf[byte] |= chunk << (free - take);
-      this.bit += take;
-      k -= take;
+    if (n > 24) {
+      this.write(Math.floor(v / 0x1000000), n - 24);
+      v %= 0x1000000;
+      n = 24;
     }
+    this.ensure(n);
+    // Up to 7 + 24 bits land in one 32-bit word; OR it into 4 bytes (the buffer is zero-filled).
+    const off = this.bit & 7;
+    const byte = this.bit >> 3;
+    const word = ((v & ((1 << n) - 1)) << (32 - off - n)) >>> 0;
+    const b = this.buf;
+    b[byte] |= word >>> 24;
+    b[byte + 1] |= (word >>> 16) & 0xff;
+    b[byte + 2] |= (word >>> 8) & 0xff;
+    b[byte + 3] |= word & 0xff;
+    this.bit += n;
   }
   writeSigned(v: number, n: number) {
     this.write(v < 0 ? v + 2 ** n : v, n);
@@ -99,14 +105,11 @@ const crc16 = (b: Uint8Array, from: number, to: number) => {
 /** Fixed-predictor residual of order o for x[0..n) (first o samples are warm-up, left as 0). */
 function residual(x: Int32Array, o: number, out: Float64Array): void {
   const n = x.length;
-  for (let i = o; i < n; i++) {
-    out[i] =
-      o === 0 ? x[i]
-      : o === 1 ? x[i] - x[i - 1]
-      : o === 2 ? x[i] - 2 * x[i - 1] + x[i - 2]
-      : o === 3 ? x[i] - 3 * x[i - 1] + 3 * x[i - 2] - x[i - 3]
-      : x[i] - 4 * x[i - 1] + 6 * x[i - 2] - 4 * x[i - 3] + x[i - 4];
-  }
+  if (o === 0) for (let i = 0; i < n; i++) out[i] = x[i];
+  else if (o === 1) for (let i = 1; i < n; i++) out[i] = x[i] - x[i - 1];
+  else if (o === 2) for (let i = 2; i < n; i++) out[i] = x[i] - 2 * x[i - 1] + x[i - 2];
+  else if (o === 3) for (let i = 3; i < n; i++) out[i] = x[i] - 3 * x[i - 1] + 3 * x[i - 2] - x[i - 3];
+  else for (let i = 4; i < n; i++) out[i] = x[i] - 4 * x[i - 1] + 6 * x[i - 2] - 4 * x[i - 3] + x[i - 4];
 }
 
 interface SubframePlan {
@@ -209,8 +212,8 @@ function writeSubframe(w: BitWriter, x: Int32Array, bps: number, sf: SubframePla
       const u = zig(res[i]);
       const hi = Math.floor(u / 2 ** k);
       w.zeros(hi);
-      w.write(1, 1);
-      if (k) w.write(u - hi * 2 ** k, k);
+      if (k < 24) w.write(2 ** k + (u - hi * 2 ** k), k + 1); // the unary stop bit, then k low bits
+      else w.write(1, 1), w.write(u - hi * 2 ** k, k);
     }
   });
 }

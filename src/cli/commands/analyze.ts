@@ -48,6 +48,7 @@ export const analyzeCommand: Command = {
         features,
         cached: r.cached,
         timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v)])),
+        peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       };
     }),
 };

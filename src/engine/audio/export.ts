@@ -9,13 +9,11 @@
  * Files are written atomically: a temp file in the same folder, fsync, rename, folder fsync, so a
  * crash never leaves a half-written export under the user's chosen name.
  */
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { RecutError } from '../../shared/errors';
 import type { Join } from '../../shared/edit-plan';
 import { encodeFlac } from './flac-encode';
 import { encodeWav } from './wav-encode';
+import { writeFileAtomic } from '../fs/atomic';
 import type { PcmAudio } from './pcm';
 
 export type ExportFormat = 'wav' | 'flac' | 'mp3';
@@ -43,38 +41,8 @@ export function encodeAudio(audio: PcmAudio, opts: ExportOptions): Uint8Array {
 
 export async function exportAudio(audio: PcmAudio, path: string, opts: ExportOptions): Promise<{ path: string; bytes: number }> {
   const data = encodeAudio(audio, opts);
-  await writeFileAtomic(path, data);
+  writeFileAtomic(path, data);
   return { path, bytes: data.length };
-}
-
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => {});
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RecutError('io', `Cannot write "${path}": ${(e as Error).message}`, code ? { code } : undefined);
-  }
-  // Make the rename durable; some platforms (Windows) cannot open a folder, which is fine.
-  try {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    /* best effort */
-  }
 }
 
 export interface CueListOptions {

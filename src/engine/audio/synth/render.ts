@@ -7,7 +7,8 @@
  */
 import type { PcmAudio } from '../pcm';
 import { midiToHz } from './harmony';
-import { FADE_SECONDS, type NoteEvent } from './score';
+import { addReverb } from './reverb';
+import { FADE_SECONDS, type NoteEvent, type Voice } from './score';
 import {
   KICK_SECONDS,
   SNARE_SECONDS,
@@ -39,6 +40,22 @@ const SNARE_LEVEL = 0.9;
 const HAT_LEVEL = 1.2;
 const CRASH_LEVEL = 0.6;
 const PIANO_LEVEL = 0.32;
+/** How much of each voice goes to the room reverb (kick and bass stay dry, as in most mixes). */
+const REVERB_SEND: Record<Voice, number> = {
+  kick: 0,
+  bass: 0,
+  snare: 0.35,
+  hats: 0.1,
+  openhat: 0.1,
+  crash: 0.15,
+  pad: 0.35,
+  lead: 0.3,
+  arp: 0.35,
+  piano: 0.3,
+  strings: 0.4,
+};
+const ROOM = { feedback: 0.8, damping: 0.35, wet: 0.6 };
+
 /** Rendered notes kept for reuse, in samples (64 MiB); past it notes are rendered and dropped. */
 const CACHE_LIMIT = 16 * 1024 * 1024;
 
@@ -53,6 +70,7 @@ export function renderEvents(
   const mixer = new Mixer(sampleRate, frames, channels);
   for (const ev of events) mixer.play(ev);
   const out = mixer.channels();
+  addReverb(mixer.send, out, sampleRate, ROOM);
   fadeOut(out, Math.round(FADE_SECONDS * sampleRate));
   if (normalisePeak) normalise(out, 10 ** (PEAK_DBFS / 20));
   return { sampleRate, channels: out };
@@ -61,6 +79,8 @@ export function renderEvents(
 class Mixer {
   private readonly left: Float32Array;
   private readonly right: Float32Array | null;
+  /** Mono reverb send bus. */
+  readonly send: Float32Array;
   private readonly cache = new Map<string, Float32Array>();
   private cached = 0;
 
@@ -71,6 +91,7 @@ class Mixer {
   ) {
     this.left = new Float32Array(frames);
     this.right = channels === 2 ? new Float32Array(frames) : null;
+    this.send = new Float32Array(frames);
   }
 
   channels(): Float32Array[] {
@@ -143,6 +164,11 @@ class Mixer {
     const { left, right } = this;
     const n = Math.min(buf.length, left.length - start);
     if (n <= 0) return;
+    const sendGain = REVERB_SEND[ev.voice] * gain;
+    if (sendGain > 0) {
+      const send = this.send;
+      for (let i = 0; i < n; i++) send[start + i] += buf[i] * sendGain;
+    }
     if (!right) {
       for (let i = 0; i < n; i++) left[start + i] += buf[i] * gain;
       return;

@@ -5,7 +5,7 @@ import type { OnsetEnvelopes } from './onset';
  *
  * Per beat we measure: low-band onset (kick/bass land on bar starts), full-band onset, and harmonic
  * change (chroma of the beat vs the beat before: chords change on bar starts). Each is z-scored over
- * the piece. For every candidate bar length B in {2,3,4} and phase p, the score is the weighted mean
+ * the piece. For every candidate bar length B in {2,3,4,5} and phase p, the score is the weighted mean
  * of the evidence on beats i = p (mod B) minus its mean on the other beats; the best (B, p) wins, with
  * a preference for 4 over 2 unless two-beat bars are clearly stronger (4/4 is the common case and a
  * kick on 1 and 3 alone makes 2 and 4 look alike).
@@ -65,6 +65,18 @@ export function beatFrames(beats: number[], env: OnsetEnvelopes): number[] {
   return beats.map((b) => (b - env.latency) * env.frameRate);
 }
 
+/** Max of `env` over frames [a, b]. */
+function peakIn(env: Float32Array, a: number, b: number): number {
+  let m = 0;
+  for (let t = Math.max(0, Math.round(a)); t <= Math.min(env.length - 1, Math.round(b)); t++) if (env[t] > m) m = env[t];
+  return m;
+}
+
+/**
+ * Per-beat downbeat evidence. Syncopated music anticipates bar starts (kick, bass and chord arrive an
+ * off-beat early), so the onset evidence of beat i looks back half a beat, and the harmonic change
+ * compares the beat after b_i with the beat before b_{i-1}, skipping the beat that holds anticipations.
+ */
 export function downbeatEvidence(frames: number[], env: OnsetEnvelopes): Float64Array {
   const n = frames.length;
   const low = new Float64Array(n);
@@ -73,16 +85,18 @@ export function downbeatEvidence(frames: number[], env: OnsetEnvelopes): Float64
   const radius = 2;
   const chromas: Float64Array[] = [];
   for (let i = 0; i < n; i++) {
-    low[i] = peakNear(env.low, frames[i], radius);
-    on[i] = peakNear(env.onset, frames[i], radius);
-    const end = i + 1 < n ? frames[i + 1] : frames[i] + (i > 0 ? frames[i] - frames[i - 1] : 1);
-    chromas.push(beatChroma(env, frames[i], end));
+    const ibi = i + 1 < n ? frames[i + 1] - frames[i] : i > 0 ? frames[i] - frames[i - 1] : 1;
+    const back = i > 0 ? 0.55 * (frames[i] - frames[i - 1]) : radius;
+    low[i] = peakIn(env.low, frames[i] - back, frames[i] + radius);
+    on[i] = peakIn(env.onset, frames[i] - radius, frames[i] + radius);
+    chromas.push(beatChroma(env, frames[i], frames[i] + ibi));
   }
-  for (let i = 1; i < n; i++) {
+  const dist = (a: Float64Array, b: Float64Array) => {
     let dot = 0;
-    for (let k = 0; k < 12; k++) dot += chromas[i][k] * chromas[i - 1][k];
-    chg[i] = 1 - dot;
-  }
+    for (let k = 0; k < 12; k++) dot += a[k] * b[k];
+    return 1 - dot;
+  };
+  for (let i = 0; i < n; i++) chg[i] = i >= 2 ? dist(chromas[i], chromas[i - 2]) : i === 1 ? dist(chromas[1], chromas[0]) : 0;
   if (n > 1) chg[0] = chg[1];
   const zl = zscore(low), zo = zscore(on), zc = zscore(chg);
   return zl.map((_, i) => W_LOW * zl[i] + W_ONSET * zo[i] + W_CHROMA * zc[i]);
@@ -116,14 +130,15 @@ export function subdivisionOf(frames: number[], onset: Float32Array): 2 | 3 {
   }
   if (count === 0) return 2;
   const [third, half, twoThirds] = acc.map((x) => x / count);
-  return Math.min(third, twoThirds) > 1.1 * half ? 3 : 2;
+  // Both triplet positions must clearly beat the duple midpoint (swing fills only the 2/3 position).
+  return Math.min(third, twoThirds) > 1.5 * half ? 3 : 2;
 }
 
 export function estimateMeter(beats: number[], env: OnsetEnvelopes, forcedBeatsPerBar?: number): MeterEstimate {
   const frames = beatFrames(beats, env);
   const subdivision = subdivisionOf(frames, env.onset);
   const evidence = downbeatEvidence(frames, env);
-  const candidates = forcedBeatsPerBar ? [forcedBeatsPerBar] : [2, 3, 4];
+  const candidates = forcedBeatsPerBar ? [forcedBeatsPerBar] : [2, 3, 4, 5];
   const best = new Map<number, { score: number; phase: number }>();
   for (const B of candidates) {
     let score = -Infinity, phase = 0;
@@ -138,10 +153,24 @@ export function estimateMeter(beats: number[], env: OnsetEnvelopes, forcedBeatsP
   }
   let beatsPerBar = candidates[0];
   if (!forcedBeatsPerBar) {
-    const s2 = best.get(2)!.score, s3 = best.get(3)!.score, s4 = best.get(4)!.score;
-    beatsPerBar = s3 > s4 && s3 > s2 ? 3 : s2 > 1.3 * s4 ? 2 : 4;
+    beatsPerBar = chooseBarLength((b) => best.get(b)!.score, subdivision);
   }
   return { beatsPerBar, subdivision, phase: best.get(beatsPerBar)!.phase, evidence };
+}
+
+/**
+ * Odd bars (3, 5) win outright when their contrast is the best: an accent every 3rd or 5th beat does not
+ * arise by accident in duple music. Between 2 and 4 (always correlated: a 4-beat accent pattern is also
+ * a 2-beat one) the default is 4 for simple metres; compound metres (6/8 vs 12/8) have no default, so
+ * the larger contrast decides.
+ */
+export function chooseBarLength(score: (beatsPerBar: number) => number, subdivision: 2 | 3): number {
+  const s2 = score(2), s3 = score(3), s4 = score(4), s5 = score(5);
+  const duple = Math.max(s2, s4);
+  if (s3 > duple && s3 >= s5) return 3;
+  if (s5 > duple && s5 > s3) return 5;
+  const twoOverFour = subdivision === 3 ? 1.0 : 1.3;
+  return s2 > twoOverFour * s4 ? 2 : 4;
 }
 
 export function downbeatsFrom(beats: number[], meter: Pick<MeterEstimate, 'beatsPerBar' | 'phase'>): number[] {

@@ -53,3 +53,44 @@ export function shouldDoubleTempo(frames: number[], env: OnsetEnvelopes): boolea
   const e = midpointEvidence(frames, env);
   return e.highConsistency >= MIN_CONSISTENCY && e.highRatio >= MIN_HIGH_RATIO;
 }
+
+export interface GroupingEvidence {
+  group: 2 | 3;
+  phase: number;
+  /** Mean strength of the other positions / mean strength of the strongest position. */
+  weakRatio: number;
+  /** Fraction of groups whose strong position is the strongest in the group. */
+  consistency: number;
+}
+
+/**
+ * Is the tracked pulse a subdivision (tatum) of the beat? If every 2nd or 3rd tracked beat is clearly
+ * and consistently stronger than the others, the listener's beat is the strong one (eighths tapped in
+ * a 60 BPM ballad, or the eighths of a 6/8 jig).
+ */
+export function groupingEvidence(frames: number[], env: OnsetEnvelopes, group: 2 | 3): GroupingEvidence {
+  const s = frames.map((f) => peakNear(env.onset, f) + peakNear(env.low, f));
+  let best: GroupingEvidence = { group, phase: 0, weakRatio: 1, consistency: 0 };
+  for (let phase = 0; phase < group; phase++) {
+    let strong = 0, nStrong = 0, weak = 0, nWeak = 0, wins = 0, groups = 0;
+    for (let i = phase; i + group <= s.length; i += group) {
+      let isMax = true;
+      for (let j = 1; j < group; j++) if (s[i + j] >= s[i]) isMax = false;
+      if (i > 0 && s[i - 1] >= s[i]) isMax = false;
+      if (isMax) wins++;
+      groups++;
+    }
+    for (let i = 0; i < s.length; i++) {
+      if ((i - phase) % group === 0) {
+        strong += s[i];
+        nStrong++;
+      } else {
+        weak += s[i];
+        nWeak++;
+      }
+    }
+    const ratio = strong > 0 ? weak / nWeak / (strong / nStrong) : 1;
+    if (ratio < best.weakRatio) best = { group, phase, weakRatio: ratio, consistency: groups ? wins / groups : 0 };
+  }
+  return best;
+}

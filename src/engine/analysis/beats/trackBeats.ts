@@ -52,8 +52,7 @@ export function computeEvidence(signal: Float32Array, sampleRate: number, opts: 
   const env = onsetEnvelopes(signal, sampleRate, hop);
   const norm = normaliseEnvelope(env.onset, Math.round(env.frameRate * 0.5));
   const localScore = gaussianSmooth(norm, 1.0);
-  // Compressed so that soft but regular events (an arpeggio under loud bar-level hits) still shape the tempo.
-  const tg = tempogram(localScore.map(Math.sqrt), env.frameRate);
+  const tg = tempogram(localScore, env.frameRate);
   const path = localTempoPath(tg, { priorCentreBpm: opts.priorCentreBpm });
   const period = periodPerFrame(path, tg.centres, localScore.length, env.frameRate);
   return { env, localScore, period };

@@ -4,11 +4,12 @@ import { APP_VERSION } from '../engine/version';
 import type { Command, CommandArgs } from './command';
 import { analyzeCommand } from './commands/analyze';
 import { infoCommand } from './commands/info';
+import { prefsCommand } from './commands/prefs';
 import { renderCommand } from './commands/render';
 import { serveCommand } from './commands/serve';
 import { importCommand, songsCommand } from './commands/songs';
 
-export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand];
+export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, prefsCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -19,7 +19,9 @@ import { createDemoSong, findDemoSong } from './library/demo';
 import { importFiles } from './library/import';
 import { ensureHome, type HomeLayout } from './paths';
 import { openDatabase, schemaVersion, type Db } from './store/db';
+import { PreferenceService } from './prefs/preference-service';
 import { AnalysisStore } from './store/analyses';
+import { PreferenceStore } from './store/preferences';
 import { JobStore } from './store/jobs';
 import { SongStore } from './store/songs';
 import { APP_VERSION } from './version';
@@ -40,6 +42,7 @@ export class Engine {
   readonly db: Db;
   readonly songs: SongStore;
   readonly analyses: AnalysisStore;
+  readonly prefs: PreferenceService;
   private readonly analysisJobs = new Map<string, Promise<AnalysisSummary>>();
   readonly jobs: JobRunner;
   private readonly jobStore: JobStore;
@@ -51,6 +54,17 @@ export class Engine {
     this.db = openDatabase(this.layout.database);
     this.songs = new SongStore(this.db);
     this.analyses = new AnalysisStore(this.db);
+    this.prefs = new PreferenceService({
+      prefs: new PreferenceStore(this.db),
+      songs: this.songs,
+      beatCount: async (songId) => (await this.analyze(songId)).beats.length,
+      importSong: async (file) => {
+        const r = await importFiles([file], this.songs);
+        if (r.errors.length) throw RecutError.fromPayload({ kind: r.errors[0].kind, message: r.errors[0].message });
+        this.emit('libraryChanged', { reason: 'imported', songIds: [r.songs[0].id] });
+        return r.songs[0];
+      },
+    });
     this.jobStore = new JobStore(this.db);
     this.jobs = new JobRunner(this.jobStore, (job) => this.emit('jobUpdate', job));
   }
@@ -179,6 +193,11 @@ export class Engine {
       return peaks;
     },
     analyzeSong: ({ songId }) => this.analyze(songId),
+    addPreference: (input) => this.prefs.add(input),
+    undoPreference: ({ id }) => ({ undone: this.prefs.undo(id) }),
+    listPreferences: ({ songId }) => this.prefs.list(songId),
+    importPreferences: ({ path }) => this.prefs.importFile(path),
+    exportPreferences: ({ path, format }) => this.prefs.exportFile(path, format),
     listJobs: () => ({ jobs: this.jobs.list() }),
     cancelJob: ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
   };

@@ -25,6 +25,11 @@ export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): RecutBrid
     removeSong: call('removeSong'),
     getPeaks: call('getPeaks'),
     analyzeSong: call('analyzeSong'),
+    addPreference: call('addPreference'),
+    undoPreference: call('undoPreference'),
+    listPreferences: call('listPreferences'),
+    importPreferences: call('importPreferences'),
+    exportPreferences: call('exportPreferences'),
     listJobs: call('listJobs'),
     cancelJob: call('cancelJob'),
     on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ERROR_KINDS } from './errors';
+import { EditPlanSchema } from './edit-plan';
 
 const id = z.string().min(1).max(128);
 const songId = z.string().regex(/^[0-9a-f]{64}$/, 'a song id is a 64-digit hex content hash');
@@ -75,7 +76,34 @@ export const AnalysisSummary = z.object({
 });
 export type AnalysisSummary = z.infer<typeof AnalysisSummary>;
 
+const provenance = {
+  strength: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+  targetSeconds: z.number().positive().max(36_000).nullable().optional(),
+  policyVersion: z.string().max(64).nullable().optional(),
+  rewardVersion: z.string().max(64).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+};
+
+export const NewPreferenceInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pair'), songId, a: EditPlanSchema, b: EditPlanSchema, choice: z.enum(['a', 'b', 'tie']), ...provenance }).strict(),
+  z.object({ kind: z.literal('single'), songId, plan: EditPlanSchema, verdict: z.enum(['accept', 'reject']), ...provenance }).strict(),
+]);
+
+export const SavedPreference = z.object({
+  id: z.number().int().positive(),
+  uid: z.string(),
+  songId,
+  kind: z.enum(['pair', 'single']),
+  choice: z.enum(['a', 'b', 'tie']).nullable(),
+  verdict: z.enum(['accept', 'reject']).nullable(),
+  strength: z.number().int(),
+  createdAt: z.string(),
+  deletedAt: z.string().nullable(),
+});
+export type SavedPreference = z.infer<typeof SavedPreference>;
+
 const empty = z.object({}).strict();
+const filePath = z.string().min(1).max(4096);
 
 /** Method name -> input and output schemas. Inputs are strict: unknown keys are refused. */
 export const methods = {
@@ -100,6 +128,20 @@ export const methods = {
     output: z.object({ durationSeconds: z.number(), min: z.array(z.number()), max: z.array(z.number()) }),
   },
   analyzeSong: { input: z.object({ songId }).strict(), output: AnalysisSummary },
+  addPreference: { input: NewPreferenceInput, output: SavedPreference },
+  undoPreference: { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ undone: z.boolean() }) },
+  listPreferences: {
+    input: z.object({ songId: songId.optional() }).strict(),
+    output: z.object({ preferences: z.array(SavedPreference), total: z.number().int() }),
+  },
+  importPreferences: {
+    input: z.object({ path: filePath }).strict(),
+    output: z.object({ imported: z.number().int(), duplicates: z.number().int(), songs: z.array(songId) }),
+  },
+  exportPreferences: {
+    input: z.object({ path: filePath, format: z.enum(['json', 'csv']) }).strict(),
+    output: z.object({ path: z.string(), exported: z.number().int() }),
+  },
   listJobs: { input: empty, output: z.object({ jobs: z.array(JobInfo) }) },
   cancelJob: { input: z.object({ jobId: id }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const;

@@ -70,7 +70,7 @@ describe('the engine on a real store', () => {
     const p = (await engine.call('getPeaks', { songId: demo.id, buckets: 500 })) as { min: number[]; max: number[] };
     expect(p.max).toHaveLength(500);
     expect(Math.max(...p.max)).toBeGreaterThan(0.5);
-    const err = await engine.call('getSong', { songId: 'f'.repeat(64) }).catch((e) => e);
+    const err = (await engine.call('getSong', { songId: 'f'.repeat(64) }).catch((e) => e)) as RecutError;
     expect(err).toBeInstanceOf(RecutError);
     expect(err.kind).toBe('not_found');
   });

@@ -7,7 +7,7 @@
  * (seeded PRNG, never Math.random), so the same spec gives the same samples on every machine.
  */
 import { renderEvents } from './render';
-import { planScore } from './score';
+import { planScore } from './arranger';
 import type { SynthSpec, SynthTrack } from './types';
 import { validateSpec } from './validate';
 
@@ -15,7 +15,8 @@ export { INSTRUMENTS } from './types';
 export type { Instrument, SynthSection, SynthSpec, SynthTrack, TempoPoint } from './types';
 export { TempoMap } from './tempo-map';
 export { beatTestSet, demoSongSpec } from './presets';
-export { planScore, type ChordSpan, type NoteEvent, type Score } from './score';
+export { planScore } from './arranger';
+export type { ChordSpan, NoteEvent, Score } from './score';
 
 export function synthesize(spec: SynthSpec): SynthTrack {
   validateSpec(spec);

@@ -54,3 +54,10 @@ export function deriveSeed(seed: number, salt: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0 || 1;
 }
+
+/** FNV-1a hash of a string, e.g. to seed a per-label generator. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -4,7 +4,11 @@
  * `synthesize(spec)` returns the audio together with its exact ground truth: the beats and downbeats
  * are the times the arranger scheduled its grid at (before any humanize jitter), the way mir_eval
  * annotations mark a performance's intended beats. Everything is derived from `spec.seed`
- * (seeded PRNG, never Math.random), so the same spec gives the same samples on every machine.
+ * (seeded PRNG, never Math.random), so the same spec gives the same samples on every run (V8's
+ * Math.sin/exp/log are the same fdlibm ports on every platform, so across machines too).
+ *
+ * Pipeline: validate -> arranger (bars, parts, ground truth; no audio) -> render (a sampler-style
+ * mixer of synthesised notes, room reverb, end fade, peak normalisation to -1 dBFS).
  */
 import { renderEvents } from './render';
 import { planScore } from './arranger';

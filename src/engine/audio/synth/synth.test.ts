@@ -216,6 +216,8 @@ describe('synthesize', () => {
       { sections: [{ bars: 0, label: 'x', energy: 0.5 }] },
       { humanize: -3 },
       { pickupBeats: 1.5 },
+      { tempo: [null as unknown as { atBeat: number; bpm: number }] },
+      { sections: [null as unknown as { bars: number; label: string; energy: number }] },
     ];
     for (const b of bad) {
       let err: unknown;

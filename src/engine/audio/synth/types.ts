@@ -51,7 +51,7 @@ export interface SynthTrack {
   audio: PcmAudio;
   /**
    * Seconds of every beat played: the scheduled grid (before humanize jitter), mir_eval-style
-   * annotations. Includes pickup beats and the final hit.
+   * annotations. Includes pickup beats and the final hit; none falls in the 100 ms end fade.
    */
   beats: number[];
   /** Seconds of every bar start (a subset of beats). */

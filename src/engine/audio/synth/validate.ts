@@ -22,6 +22,8 @@ export function validateSpec(spec: SynthSpec): void {
   else if (Array.isArray(spec.tempo) && spec.tempo.length > 0) {
     const points = spec.tempo;
     points.forEach((p, i) => {
+      if (!p || typeof p !== 'object') fail(`tempo[${i}] must be an object`);
+      if (p.ramp !== undefined && typeof p.ramp !== 'boolean') fail(`tempo[${i}].ramp must be a boolean`);
       num(p.bpm, 20, 400, `tempo[${i}].bpm`);
       num(p.atBeat, 0, 1e5, `tempo[${i}].atBeat`);
       if (i === 0 && p.atBeat !== 0) fail('the first tempo point must be at beat 0');
@@ -37,6 +39,7 @@ export function validateSpec(spec: SynthSpec): void {
   if (spec.sections !== undefined) {
     if (!Array.isArray(spec.sections) || spec.sections.length === 0) fail('sections must be a non-empty list when given');
     spec.sections.forEach((s, i) => {
+      if (!s || typeof s !== 'object') fail(`sections[${i}] must be an object`);
       num(s.bars, 1, 10000, `sections[${i}].bars`, true);
       num(s.energy, 0, 1, `sections[${i}].energy`);
       if (typeof s.label !== 'string' || s.label.length === 0) fail(`sections[${i}].label must be a non-empty string`);

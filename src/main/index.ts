@@ -2,12 +2,14 @@
  * Electron main process: thin glue. Windows with the security defaults, the one IPC door, and the
  * engine in a utility process. Everything with logic lives in Electron-free modules.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineClient } from '../engine/client';
 import { spawnUtilityEngine } from './engine-process';
 import { createIpcDoor, IPC_CHANNEL, IPC_EVENT_CHANNEL } from './ipc-door';
+import { MEDIA_SCHEME, MEDIA_TYPES } from '../shared/media';
+import { parseCall } from '../shared/wire';
 import { DENY_WINDOW_OPEN, permissionAllowed, secureWebPreferences, shouldBlockNavigation } from './security';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -43,6 +45,7 @@ function createWindow(): void {
 }
 
 app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { supportFetchAPI: true, stream: true, standard: true, secure: true } }]);
 app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(permissionAllowed(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission));
@@ -53,6 +56,17 @@ app.whenReady().then(async () => {
       const value = await client.call(method, params);
       return method === 'getAppInfo' ? { ...(value as object), transport: 'ipc', engine: client.status } : value;
     },
+  });
+  // Song files for the UI's audio player: the path comes from the library, never from the URL.
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    try {
+      const songId = new URL(request.url).pathname.replace(/^\//, '');
+      const song = (await client.call('getSong', parseCall('getSong', { songId }).params)) as { path: string; format: string };
+      const file = await net.fetch(pathToFileURL(song.path).href);
+      return new Response(file.body, { headers: { 'Content-Type': MEDIA_TYPES[song.format] ?? 'application/octet-stream' } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
   });
   ipcMain.handle(IPC_CHANNEL, (event, method, params) => door(event, method, params));
   client.on((event, payload) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event, payload));

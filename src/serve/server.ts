@@ -8,6 +8,7 @@ import { RecutError, toErrorPayload } from '../shared/errors';
 import { errorReply, parseCall, RequestMessage, type EventMessage, type ReplyMessage } from '../shared/wire';
 import type { EngineClient } from '../engine/client';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { MEDIA_TYPES } from '../shared/media';
 
 export interface ServeOptions {
   client: EngineClient;
@@ -51,7 +52,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     throw new RecutError('not_found', `the UI is not built (${root}/index.html is missing): run \`npm run build:app\``);
   }
   let port = 0;
-  const server = http.createServer((req, res) => serveStatic(root, req, res));
+  const server = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/media/')) void serveMedia(req, res, token, opts.client);
+    else serveStatic(root, req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
 
@@ -133,6 +137,30 @@ async function handleMessage(ws: WebSocket, data: unknown, isBinary: boolean, cl
     reply({ type: 'reply', id, ok: true, value });
   } catch (e) {
     reply(errorReply(id, toErrorPayload(e)));
+  }
+}
+
+/**
+ * `/media/<songId>?token=...`: a song's file for the UI's audio player (the browser decodes it). Same
+ * token as the socket; the path comes from the engine's library, never from the URL.
+ */
+async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, token: string, client: EngineClient): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const given = Buffer.from(url.searchParams.get('token') ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    res.writeHead(401).end();
+    return;
+  }
+  const songId = url.pathname.slice('/media/'.length);
+  try {
+    const song = (await client.call('getSong', parseCall('getSong', { songId }).params)) as { path: string; format: string };
+    const st = fs.statSync(song.path);
+    res.writeHead(200, { 'Content-Type': MEDIA_TYPES[song.format] ?? 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    fs.createReadStream(song.path).pipe(res);
+  } catch (e) {
+    const kind = toErrorPayload(e).kind;
+    res.writeHead(kind === 'invalid_argument' ? 400 : kind === 'not_found' ? 404 : 500, { 'Content-Type': 'text/plain' }).end(toErrorPayload(e).message);
   }
 }
 

@@ -151,3 +151,24 @@ describe('recut serve', () => {
     ws.close();
   });
 });
+
+describe('recut serve media', () => {
+  const get = (p: string) =>
+    new Promise<{ status: number; type?: string; bytes: number }>((resolve) => {
+      http.get({ host: '127.0.0.1', port: ts.server.port, path: p }, (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], bytes }));
+      });
+    });
+
+  it('serves a library song to the audio player with the token only', async () => {
+    const demo = (await ts.client.call('ensureDemoSong', {})) as { id: string; path: string };
+    const ok = await get(`/media/${demo.id}?token=${ts.server.token}`);
+    expect(ok).toMatchObject({ status: 200, type: 'audio/wav', bytes: fs.statSync(demo.path).size });
+    expect((await get(`/media/${demo.id}`)).status).toBe(401);
+    expect((await get(`/media/${demo.id}?token=nope`)).status).toBe(401);
+    expect((await get(`/media/../../etc/passwd?token=${ts.server.token}`)).status).toBe(400);
+    expect((await get(`/media/${'0'.repeat(64)}?token=${ts.server.token}`)).status).toBe(404);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FEATURE_COLUMNS, FEATURE_COLUMN_DOCS, FEATURE_COUNT, FEATURE_OFFSETS, featureColumnIndex, featureRowCount, featureRowForBeat, featureRowKind,
+  FEATURE_COLUMNS, FEATURE_COLUMN_DOCS, FEATURE_COUNT, FEATURE_OFFSETS, featureColumnIndex, featureIntroRow, featureRowCount, featureRowForBeat, featureRowKind,
+  featureSegments, previousFeatureRow,
 } from './feature-columns';
 
 describe('feature columns', () => {
@@ -35,15 +36,30 @@ describe('feature columns', () => {
     for (const d of FEATURE_COLUMN_DOCS) expect(d.unit.length * d.description.length).toBeGreaterThan(0);
   });
 
-  it('maps beats to rows: intro first, the last beat is the tail', () => {
+  it('maps beats to rows like the EditPlan units, intro last', () => {
     expect(featureRowCount(0)).toBe(1);
     expect(featureRowCount(10)).toBe(11);
-    expect(featureRowForBeat(0)).toBe(1);
-    expect(featureRowForBeat(9)).toBe(10);
-    expect(featureRowKind(0, 10)).toBe('intro');
-    expect(featureRowKind(1, 10)).toBe('beat');
-    expect(featureRowKind(9, 10)).toBe('beat');
-    expect(featureRowKind(10, 10)).toBe('tail');
+    expect(featureRowForBeat(0)).toBe(0);
+    expect(featureRowForBeat(9)).toBe(9);
+    expect(featureIntroRow(10)).toBe(10);
+    expect(featureRowKind(0, 10)).toBe('beat');
+    expect(featureRowKind(8, 10)).toBe('beat');
+    expect(featureRowKind(9, 10)).toBe('tail');
+    expect(featureRowKind(10, 10)).toBe('intro');
     expect(featureRowKind(0, 0)).toBe('intro');
+    expect(previousFeatureRow(0, 10)).toBe(10);
+    expect(previousFeatureRow(5, 10)).toBe(4);
+    expect(previousFeatureRow(10, 10)).toBe(-1);
+  });
+
+  it('gives every row its span: units tile [beat_0, T), the intro [0, beat_0)', () => {
+    const segs = featureSegments([0.5, 1, 1.5], 2.25);
+    expect(segs).toEqual([
+      { start: 0.5, end: 1, kind: 'beat' },
+      { start: 1, end: 1.5, kind: 'beat' },
+      { start: 1.5, end: 2.25, kind: 'tail' },
+      { start: 0, end: 0.5, kind: 'intro' },
+    ]);
+    expect(featureSegments([], 3)).toEqual([{ start: 0, end: 3, kind: 'intro' }]);
   });
 });

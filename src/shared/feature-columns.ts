@@ -3,20 +3,22 @@
  * Pure data (no Node, DOM or Electron) so the UI, the models and the engine all read the same list.
  *
  * ## Rows <-> segments
- * With B beats (seconds, strictly increasing) and a file of duration T, the segment boundaries are
- * `[0, beat_0, beat_1, ..., beat_{B-1}, T]` and there are **B + 1 rows**:
- * - row 0            = intro `[0, beat_0)` (kind 'intro'; zero-length when beat_0 = 0, still a row),
- * - row i + 1        = beat segment i = `[beat_i, beat_{i+1})` for i < B - 1 (kind 'beat'),
- * - row B            = beat segment B - 1 = tail `[beat_{B-1}, T)` (kind 'tail').
- * So beat segment i is always row i + 1 ({@link featureRowForBeat}), which matches the EditPlan convention
- * where `from`/`to` index beats and `to = beatCount` means "to the end of the file": the last beat's
- * segment runs to the end of the file and is the tail. With no beats there is one row: intro `[0, T)`.
+ * Rows follow the EditPlan's beat units (src/shared/edit-plan.ts): with B beats (seconds, strictly
+ * increasing) in a file of duration T there are **B + 1 rows**:
+ * - row k, k < B - 1 = beat unit k = `[beat_k, beat_{k+1})` (kind 'beat'),
+ * - row B - 1        = the last unit, the tail `[beat_{B-1}, T)` (kind 'tail'),
+ * - row B            = the intro `[0, beat_0)` (kind 'intro'; zero-length when beat_0 = 0, still a row).
+ * So row k describes unit k ({@link featureRowForBeat} is the identity, kept so callers say what they
+ * mean) and the first B rows line up with the B per-beat action ids; the intro, which an EditPlan plays
+ * or drops as a whole (`includeIntro`), is the extra last row ({@link featureIntroRow}). With no beats the
+ * only row is the intro `[0, T)`. "Previous row" for the beat-to-beat deltas means previous in time:
+ * unit 0 follows the intro, unit k follows unit k - 1, and the intro has no predecessor.
  *
  * ## Columns (in this order; see FEATURE_COLUMN_DOCS for each one's unit)
  * - 52 frame descriptors (index 0-51), computed per STFT frame on a 22050 Hz mono mix (2048-sample Hann
  *   window, 512 hop, centred frames) and mean-pooled over the frames whose centre lies in the segment
  *   (the nearest frame when none does). RMS and ZCR are computed on the segment's samples directly.
- * - 52 beat-to-beat deltas (52-103): `delta_X[row] = X[row] - X[row - 1]`, 0 for row 0.
+ * - 52 beat-to-beat deltas (52-103): `delta_X = X - X of the segment just before in time`, 0 for the intro.
  * - 5 rhythmic (104-108).
  * - 12 source activity (109-120): harmonic/percussive separation by median filtering of a 128-band mel
  *   power spectrogram, then band splits.
@@ -61,7 +63,7 @@ const FRAME_DOCS: FeatureColumnDoc[] = [
     doc(`contrast_${i}`, 'frame', 'dB', `Spectral contrast (peak vs valley, 2 % quantiles) in ${CONTRAST_BAND_EDGES_HZ[i - 1]}-${CONTRAST_BAND_EDGES_HZ[i]} Hz.`),
   ),
   ...range(13).map((i) => doc(`mfcc_${i}`, 'frame', 'dB (DCT)', `MFCC c${i - 1} (orthonormal DCT-II of 128 log-mel bands in dB; mfcc_1 is c0, overall level).`)),
-  ...range(13).map((i) => doc(`d_mfcc_${i}`, 'frame', 'dB/frame', `Time derivative of mfcc_${i} (regression over +-2 frames), pooled.`)),
+  ...range(13).map((i) => doc(`d_mfcc_${i}`, 'frame', 'dB/frame', `Time derivative of mfcc_${i} (Savitzky-Golay over +-4 frames, librosa delta width 9), pooled.`)),
   ...range(12).map((i) =>
     doc(`chroma_${i}`, 'frame', 'ratio', `Chroma energy of pitch class ${CHROMA_PITCH_CLASSES[i - 1]}, each frame max-normalised to [0, 1].`),
   ),
@@ -93,7 +95,7 @@ export const FRAME_DESCRIPTOR_COUNT = 52;
 /** All 121 columns with units and descriptions, in matrix order. */
 export const FEATURE_COLUMN_DOCS: readonly FeatureColumnDoc[] = Object.freeze([
   ...FRAME_DOCS,
-  ...FRAME_DOCS.map((d) => doc(`delta_${d.name}`, 'delta', d.unit, `Beat-to-beat change of ${d.name} (this row minus the previous row; 0 for row 0).`)),
+  ...FRAME_DOCS.map((d) => doc(`delta_${d.name}`, 'delta', d.unit, `Beat-to-beat change of ${d.name} (this segment minus the one just before it in time; 0 for the intro).`)),
   ...RHYTHM_DOCS,
   ...SOURCE_DOCS,
 ]);
@@ -112,20 +114,46 @@ export function featureColumnIndex(name: string): number {
   return i;
 }
 
-/** Number of matrix rows for an analysis with `beatCount` beats (intro + one per beat). */
+/** Number of matrix rows for an analysis with `beatCount` beats (one per beat unit, plus the intro). */
 export function featureRowCount(beatCount: number): number {
   return beatCount + 1;
 }
 
-/** Matrix row describing beat segment `beatIndex` ([beat_i, beat_{i+1}), the last one running to the end). */
+/** Matrix row describing beat unit `beatIndex` ([beat_i, beat_{i+1}), the last one running to the end). */
 export function featureRowForBeat(beatIndex: number): number {
-  return beatIndex + 1;
+  return beatIndex;
+}
+
+/** Matrix row describing the intro [0, beat_0). */
+export function featureIntroRow(beatCount: number): number {
+  return beatCount;
 }
 
 /** Segment kind of a row, for an analysis with `beatCount` beats. */
 export function featureRowKind(row: number, beatCount: number): FeatureSegmentKind {
-  if (row === 0) return 'intro';
-  return row === beatCount ? 'tail' : 'beat';
+  if (row === beatCount) return 'intro';
+  return row === beatCount - 1 ? 'tail' : 'beat';
+}
+
+export interface FeatureSegmentSpan {
+  start: number;
+  end: number;
+  kind: FeatureSegmentKind;
+}
+
+/** The audio span (seconds) of every row, in row order. `beats` must be sorted and inside [0, duration]. */
+export function featureSegments(beats: readonly number[], duration: number): FeatureSegmentSpan[] {
+  const B = beats.length;
+  const out: FeatureSegmentSpan[] = [];
+  for (let k = 0; k < B; k++) out.push({ start: beats[k], end: k + 1 < B ? beats[k + 1] : duration, kind: featureRowKind(k, B) });
+  out.push({ start: 0, end: B > 0 ? beats[0] : duration, kind: 'intro' });
+  return out;
+}
+
+/** The row just before `row` in time (the intro precedes unit 0), or -1 for the intro. */
+export function previousFeatureRow(row: number, beatCount: number): number {
+  if (row === beatCount) return -1;
+  return row === 0 ? beatCount : row - 1;
 }
 
 function doc(name: string, group: FeatureColumnDoc['group'], unit: string, description: string): FeatureColumnDoc {

@@ -11,7 +11,7 @@ import type { PcmAudio } from '../audio/pcm';
  */
 
 /** Zero crossings of the sinc on each side of the centre; 10 with Kaiser beta 7 gives ~ -70 dB stopband. */
-const ZERO_CROSSINGS = 10;
+const ZERO_CROSSINGS = 8;
 const KAISER_BETA = 7;
 /** Cutoff as a fraction of the lower Nyquist: leaves a transition band so aliasing is in the stopband. */
 const ROLLOFF = 0.94;
@@ -23,7 +23,10 @@ export function resampleToMono(audio: PcmAudio, targetRate: number): Float32Arra
   const channels = audio.channels;
   const n = channels[0]?.length ?? 0;
   const srcRate = audio.sampleRate;
-  if (srcRate === targetRate) return mixRange(channels, 0, n, new Float32Array(n));
+  if (srcRate === targetRate) {
+    if (channels.length === 1) return channels[0];
+    return Float32Array.from(mixRange(channels, 0, n, new Float64Array(n)));
+  }
 
   const sr = Math.round(srcRate), tr = Math.round(targetRate);
   const g = gcd(sr, tr);
@@ -38,12 +41,12 @@ export function resampleToMono(audio: PcmAudio, targetRate: number): Float32Arra
   const outLen = Math.ceil((n * tr) / sr);
   const out = new Float32Array(outLen);
   const step = sr / tr;
-  let scratch = new Float32Array(0);
+  let scratch = new Float64Array(0);
   for (let o0 = 0; o0 < outLen; o0 += CHUNK_OUTPUTS) {
     const o1 = Math.min(outLen, o0 + CHUNK_OUTPUTS);
     const first = Math.floor(o0 * step) - K + 1;
     const last = Math.floor((o1 - 1) * step) + K + 1; // exclusive, +1 for phase rounding
-    if (scratch.length < last - first) scratch = new Float32Array(last - first);
+    if (scratch.length < last - first) scratch = new Float64Array(last - first);
     mixRange(channels, first, last, scratch);
     for (let o = o0; o < o1; o++) {
       let base: number, ph: number;
@@ -57,18 +60,14 @@ export function resampleToMono(audio: PcmAudio, targetRate: number): Float32Arra
         ph = Math.round((pos - base) * phases);
         if (ph === phases) { base++; ph = 0; }
       }
-      const h = ph * taps;
-      const s = base - K + 1 - first;
-      let acc = 0;
-      for (let j = 0; j < taps; j++) acc += bank[h + j] * scratch[s + j];
-      out[o] = acc;
+      out[o] = dot(bank, ph * taps, scratch, base - K + 1 - first, taps);
     }
   }
   return out;
 }
 
 /** Mean of all channels over input samples [from, to) into out[0 ..], zeros outside the signal. */
-function mixRange(channels: Float32Array[], from: number, to: number, out: Float32Array): Float32Array {
+function mixRange(channels: Float32Array[], from: number, to: number, out: Float64Array): Float64Array {
   const n = channels[0]?.length ?? 0;
   const k = 1 / Math.max(1, channels.length);
   out.fill(0, 0, to - from);
@@ -78,9 +77,22 @@ function mixRange(channels: Float32Array[], from: number, to: number, out: Float
   return out;
 }
 
+/** sum_j h[ho + j] * x[xo + j], four accumulators (taps is even, and a multiple of 4 is not assumed). */
+function dot(h: Float64Array, ho: number, x: Float64Array, xo: number, taps: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, j = 0;
+  for (; j + 3 < taps; j += 4) {
+    a0 += h[ho + j] * x[xo + j];
+    a1 += h[ho + j + 1] * x[xo + j + 1];
+    a2 += h[ho + j + 2] * x[xo + j + 2];
+    a3 += h[ho + j + 3] * x[xo + j + 3];
+  }
+  for (; j < taps; j++) a0 += h[ho + j] * x[xo + j];
+  return a0 + a1 + a2 + a3;
+}
+
 /** Filter for phase p evaluates the kernel at offsets (j - K + 1) - p / phases, each phase normalised to unit DC gain. */
-function buildBank(phases: number, taps: number, K: number, fc: number): Float32Array {
-  const bank = new Float32Array(phases * taps);
+function buildBank(phases: number, taps: number, K: number, fc: number): Float64Array {
+  const bank = new Float64Array(phases * taps);
   const i0b = besselI0(KAISER_BETA);
   for (let p = 0; p < phases; p++) {
     const d = p / phases;

@@ -60,11 +60,19 @@ export class RealFft {
     const { half, zr, zi, bitrev } = this;
     const n = input.length;
     // Pack even samples as real part, odd samples as imaginary part, in bit-reversed order.
-    for (let i = 0; i < half; i++) {
-      const j = bitrev[i];
-      const a = 2 * i;
-      zr[j] = a < n ? input[a] : 0;
-      zi[j] = a + 1 < n ? input[a + 1] : 0;
+    if (n >= this.size) {
+      for (let i = 0; i < half; i++) {
+        const j = bitrev[i];
+        zr[j] = input[2 * i];
+        zi[j] = input[2 * i + 1];
+      }
+    } else {
+      for (let i = 0; i < half; i++) {
+        const j = bitrev[i];
+        const a = 2 * i;
+        zr[j] = a < n ? input[a] : 0;
+        zi[j] = a + 1 < n ? input[a + 1] : 0;
+      }
     }
     this.complexInPlace();
     // Unpack: X[k] = E[k] + W^k O[k], with E, O the spectra of even and odd samples.
@@ -94,19 +102,29 @@ export class RealFft {
 
   private complexInPlace(): void {
     const { half, zr, zi, cosH, sinH } = this;
-    for (let len = 2; len <= half; len <<= 1) {
+    // Stage 1 (length-2 butterflies) has twiddle 1: no multiplications.
+    for (let p = 0; p < half; p += 2) {
+      const ar = zr[p], ai = zi[p], br = zr[p + 1], bi = zi[p + 1];
+      zr[p] = ar + br;
+      zi[p] = ai + bi;
+      zr[p + 1] = ar - br;
+      zi[p + 1] = ai - bi;
+    }
+    for (let len = 4; len <= half; len <<= 1) {
       const hl = len >> 1;
       const step = half / len;
-      for (let start = 0; start < half; start += len) {
-        for (let j = 0, t = 0; j < hl; j++, t += step) {
-          const wr = cosH[t], wi = sinH[t];
-          const p = start + j, q = p + hl;
-          const xr = zr[q] * wr - zi[q] * wi;
-          const xi = zr[q] * wi + zi[q] * wr;
-          zr[q] = zr[p] - xr;
-          zi[q] = zi[p] - xi;
-          zr[p] += xr;
-          zi[p] += xi;
+      for (let j = 0, t = 0; j < hl; j++, t += step) {
+        const wr = cosH[t], wi = sinH[t];
+        for (let p = j; p < half; p += len) {
+          const q = p + hl;
+          const qr = zr[q], qi = zi[q];
+          const xr = qr * wr - qi * wi;
+          const xi = qr * wi + qi * wr;
+          const pr = zr[p], pi = zi[p];
+          zr[q] = pr - xr;
+          zi[q] = pi - xi;
+          zr[p] = pr + xr;
+          zi[p] = pi + xi;
         }
       }
     }

@@ -17,7 +17,8 @@
  * ## Columns (in this order; see FEATURE_COLUMN_DOCS for each one's unit)
  * - 52 frame descriptors (index 0-51), computed per STFT frame on a 22050 Hz mono mix (2048-sample Hann
  *   window, 512 hop, centred frames) and mean-pooled over the frames whose centre lies in the segment
- *   (the nearest frame when none does). RMS and ZCR are computed on the segment's samples directly.
+ *   (the nearest frame when none does). RMS and ZCR are computed on the segment's samples of the same
+ *   22050 Hz mono mix (at least 512 samples, centred, so an empty segment still gets a value).
  * - 52 beat-to-beat deltas (52-103): `delta_X = X - X of the segment just before in time`, 0 for the intro.
  * - 5 rhythmic (104-108).
  * - 12 source activity (109-120): harmonic/percussive separation by median filtering of a 128-band mel
@@ -53,8 +54,8 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 const FRAME_DOCS: FeatureColumnDoc[] = [
   doc('onset_strength', 'frame', 'dB/frame', 'Mean positive log-mel flux between consecutive frames (librosa onset_strength style).'),
-  doc('rms_db', 'frame', 'dBFS', 'RMS of the segment samples, 20*log10(rms + 1e-6); floor -120.'),
-  doc('zcr', 'frame', 'crossings/sample', 'Zero-crossing rate of the segment samples, in [0, 1].'),
+  doc('rms_db', 'frame', 'dBFS', 'RMS of the segment samples (22050 Hz mono mix), 20*log10(rms + 1e-6); floor -120.'),
+  doc('zcr', 'frame', 'crossings/sample', 'Zero-crossing rate of the segment samples (22050 Hz mono mix), in [0, 1].'),
   doc('spectral_centroid_hz', 'frame', 'Hz', 'Magnitude-weighted mean frequency; 0 for a silent frame.'),
   doc('spectral_rolloff_hz', 'frame', 'Hz', 'Frequency below which 85 % of the magnitude lies; 0 for a silent frame.'),
   doc('spectral_bandwidth_hz', 'frame', 'Hz', 'Magnitude-weighted standard deviation around the centroid.'),

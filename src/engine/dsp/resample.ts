@@ -16,30 +16,66 @@ export function decimateFactor(sampleRate: number, minRate: number): number {
 }
 
 export function decimate(signal: Float32Array, sampleRate: number, minRate: number, tapsPerFactor = 8): Decimated {
+  return decimateMix([signal], sampleRate, minRate, tapsPerFactor);
+}
+
+/**
+ * Mono mix (mean of the channels) and decimation in one pass, so no full-rate mono copy is made.
+ * With one channel and nothing to decimate, the channel itself is returned.
+ */
+export function decimateMix(channels: Float32Array[], sampleRate: number, minRate: number, tapsPerFactor = 8): Decimated {
   const factor = decimateFactor(sampleRate, minRate);
-  if (factor === 1) return { signal, sampleRate, factor };
+  if (channels.length !== 1) {
+    // Stereo and beyond: mix through a unit-gain "FIR" of one tap when there is nothing to decimate.
+    if (factor === 1) return { signal: mixDown(channels), sampleRate, factor };
+  } else if (factor === 1) return { signal: channels[0], sampleRate, factor };
+  if (channels.length > 2) return decimateMix([mixDown(channels)], sampleRate, minRate, tapsPerFactor);
+  const signal = channels[0];
+  const other = channels.length === 2 ? channels[1] : null;
   // Cutoff a little below the new Nyquist; tap count grows with the factor to keep the transition band proportional.
   const fir = lowpassFir(tapsPerFactor * factor, 0.45 / factor);
   const m = fir.length;
   const centre = (m - 1) / 2;
-  const outLen = Math.floor(signal.length / factor);
+  // ceil: the last output still sees the final input samples (so a NaN there is not silently dropped).
+  const outLen = Math.ceil(signal.length / factor);
   const out = new Float32Array(outLen);
   const n = signal.length;
   const off = Math.floor(centre);
   for (let o = 0; o < outLen; o++) {
     const base = o * factor - off;
     let acc = 0;
-    if (base >= 0 && base + m <= n) {
-      for (let j = 0; j < m; j++) acc += fir[j] * signal[base + j];
-    } else {
-      for (let j = 0; j < m; j++) {
-        const s = base + j;
-        if (s >= 0 && s < n) acc += fir[j] * signal[s];
+    if (other) {
+      if (base >= 0 && base + m <= n) {
+        for (let j = 0; j < m; j++) acc += fir[j] * (signal[base + j] + other[base + j]);
+      } else {
+        for (let j = 0; j < m; j++) {
+          const s = base + j;
+          if (s >= 0 && s < n) acc += fir[j] * (signal[s] + other[s]);
+        }
       }
+      out[o] = 0.5 * acc;
+    } else {
+      if (base >= 0 && base + m <= n) {
+        for (let j = 0; j < m; j++) acc += fir[j] * signal[base + j];
+      } else {
+        for (let j = 0; j < m; j++) {
+          const s = base + j;
+          if (s >= 0 && s < n) acc += fir[j] * signal[s];
+        }
+      }
+      out[o] = acc;
     }
-    out[o] = acc;
   }
   return { signal: out, sampleRate: sampleRate / factor, factor };
+}
+
+function mixDown(channels: Float32Array[]): Float32Array {
+  const n = channels[0].length;
+  const out = new Float32Array(n);
+  for (const ch of channels) for (let i = 0; i < n; i++) out[i] += ch[i];
+  const k = 1 / channels.length;
+  for (let i = 0; i < n; i++) out[i] *= k;
+  return out;
 }
 
 /** Blackman-windowed sinc lowpass, cutoff as a fraction of the sample rate (0.5 = Nyquist), unit DC gain. */

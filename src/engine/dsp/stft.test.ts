@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binFrequency, magnitudeSpectrogram } from './stft';
-import { decimate, lowpassFir } from './resample';
+import { decimate, decimateMix, lowpassFir } from './resample';
 
 describe('magnitudeSpectrogram', () => {
   it('has centred frames and finds a tone in the right bin', () => {
@@ -45,6 +45,20 @@ describe('decimate', () => {
   it('is the identity when the rate is already low', () => {
     const x = new Float32Array([1, 2, 3]);
     expect(decimate(x, 8000, 11025).signal).toBe(x);
+  });
+
+  it('mixes channels in the same pass: stereo equals decimating the mono mix', () => {
+    const sr = 48000;
+    const l = new Float32Array(4800).map((_, t) => Math.sin(t / 7));
+    const r = new Float32Array(4800).map((_, t) => Math.cos(t / 5));
+    const mono = l.map((v, i) => (v + r[i]) / 2);
+    const a = decimateMix([l, r], sr, 11025).signal;
+    const b = decimate(mono, sr, 11025).signal;
+    expect(a.length).toBe(1200);
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 5);
+    const three = decimateMix([l, r, l], sr, 11025).signal;
+    expect(three[600]).toBeCloseTo(decimate(l.map((v, i) => (2 * v + r[i]) / 3), sr, 11025).signal[600], 5);
+    expect(decimateMix([l, r], 8000, 11025).signal[10]).toBeCloseTo(mono[10], 6);
   });
 
   it('lowpass FIR has unit DC gain', () => {

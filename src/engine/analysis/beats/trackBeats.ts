@@ -1,7 +1,6 @@
 import { RecutError } from '../../../shared/errors';
-import { decimate } from '../../dsp/resample';
+import { decimateMix } from '../../dsp/resample';
 import type { PcmAudio } from '../../audio/pcm';
-import { toMono } from '../../audio/pcm';
 import { dpBeats, trimWeakEnds } from './dp';
 import { normaliseEnvelope, onsetEnvelopes, type OnsetEnvelopes } from './onset';
 import { downbeatsFrom, estimateMeter } from './meter';
@@ -32,12 +31,16 @@ export function validatePcm(audio: PcmAudio): void {
 /** Mono, decimated, NaN-free analysis signal. */
 export function analysisSignal(audio: PcmAudio): { signal: Float32Array; sampleRate: number } {
   validatePcm(audio);
-  const mono = toMono(audio);
-  for (let i = 0; i < mono.length; i++) {
-    if (!Number.isFinite(mono[i])) throw new RecutError('corrupt_audio', 'Audio contains non-finite samples', { index: i });
-  }
-  const d = decimate(mono, audio.sampleRate, ANALYSIS_MIN_RATE);
+  const d = decimateMix(audio.channels, audio.sampleRate, ANALYSIS_MIN_RATE);
+  // Every input sample reaches some output through the FIR, so a NaN or Inf anywhere shows up here.
+  assertFinite(d.signal);
   return { signal: d.signal, sampleRate: d.sampleRate };
+}
+
+function assertFinite(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RecutError('corrupt_audio', 'Audio contains non-finite samples', { index: i });
+  }
 }
 
 export interface BeatEvidence {
@@ -60,6 +63,19 @@ export function computeEvidence(signal: Float32Array, sampleRate: number, opts: 
 
 export function trackBeats(audio: PcmAudio, opts: TrackBeatsOptions = {}): BeatAnalysis {
   const { signal, sampleRate } = analysisSignal(audio);
+  return trackBeatsAnalysisSignal(signal, sampleRate, opts);
+}
+
+/**
+ * The same tracker on a mono signal the caller already has (e.g. the feature extractor's 22.05 kHz mix),
+ * so the full-rate mix and resampling are not done twice. It is decimated to ~11 kHz here.
+ */
+export function trackBeatsMono(mono: Float32Array, sampleRate: number, opts: TrackBeatsOptions = {}): BeatAnalysis {
+  const { signal, sampleRate: rate } = analysisSignal({ sampleRate, channels: [mono] });
+  return trackBeatsAnalysisSignal(signal, rate, opts);
+}
+
+function trackBeatsAnalysisSignal(signal: Float32Array, sampleRate: number, opts: TrackBeatsOptions): BeatAnalysis {
   if (signal.length < sampleRate * 0.5) return emptyAnalysis();
   const ev = computeEvidence(signal, sampleRate, opts);
   let maxEnergy = 0;

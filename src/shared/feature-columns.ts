@@ -27,8 +27,11 @@
  * natural units, always finite.
  */
 
-/** Bump whenever any number in the matrix would change (algorithm, parameters, column order). */
-export const FEATURE_VERSION = 1;
+/**
+ * Bump whenever any number in the matrix would change (algorithm, parameters, column order, resampler).
+ * 2: half-band 2:1 decimation for 44.1 kHz input.
+ */
+export const FEATURE_VERSION = 2;
 
 export type FeatureSegmentKind = 'intro' | 'beat' | 'tail';
 

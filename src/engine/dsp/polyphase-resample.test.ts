@@ -40,3 +40,15 @@ describe('resampleToMono', () => {
     expect([...y].every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('resampleToMono, 2:1 half-band path', () => {
+  it('passes up to 10 kHz flat and stops 12.5 kHz and above', () => {
+    const gain = (hz: number) => {
+      const y = resampleToMono({ sampleRate: 44100, channels: [sine(44100, hz, 1)] }, 22050);
+      return rms(y, 1000, 21000) / (0.5 / Math.SQRT2);
+    };
+    for (const hz of [50, 1000, 5000, 9000]) expect(Math.abs(gain(hz) - 1), `${hz} Hz`).toBeLessThan(0.01);
+    expect(Math.abs(gain(10000) - 1)).toBeLessThan(0.03); // -0.2 dB
+    for (const hz of [12500, 15000, 20000]) expect(gain(hz), `${hz} Hz`).toBeLessThan(1e-3);
+  });
+});

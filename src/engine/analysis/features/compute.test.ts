@@ -97,6 +97,7 @@ describe('computeBeatFeatures: never NaN', () => {
     ['beats on both ends (empty intro and tail)', mono(tone(440, 1)), [0, 0.5, 1], [0]],
     ['beats 1 ms apart', mono(noise(SR)), [0.2, 0.201, 0.202, 0.203], [0.2]],
     ['NaN and huge samples', mono(Float32Array.from(noise(SR), (v, i) => (i % 5000 === 0 ? NaN : i % 7000 === 0 ? 1e30 : v))), [0.25, 0.5], []],
+    ['a beat just past the end (tracker latency), clamped', mono(tone(440, 1)), [-0.01, 0.5, 1.02], [0.5]],
     ['other sample rates', { sampleRate: 8000, channels: [tone(300, 1, 0.5, 8000)] }, [0.5], [0.5]],
   ];
   for (const [name, audio, beats, downbeats] of cases) {
@@ -202,7 +203,7 @@ describe('computeBeatFeatures: bad input', () => {
     ['unsorted beats', () => computeBeatFeatures(audio, [0.5, 0.2], [])],
     ['duplicate beats', () => computeBeatFeatures(audio, [0.5, 0.5], [])],
     ['NaN beat', () => computeBeatFeatures(audio, [NaN], [])],
-    ['beat after the end', () => computeBeatFeatures(audio, [0.5, 1.5], [])],
+    ['beat well after the end', () => computeBeatFeatures(audio, [0.5, 1.2], [])],
     ['negative downbeat', () => computeBeatFeatures(audio, [0.5], [-1])],
     ['no channels', () => computeBeatFeatures({ sampleRate: SR, channels: [] }, [], [])],
     ['zero sample rate', () => computeBeatFeatures({ sampleRate: 0, channels: [new Float32Array(10)] }, [], [])],

@@ -38,17 +38,21 @@ const MIN_SEGMENT_SAMPLES = HOP;
 /** Samples beyond this magnitude are broken input (a lying float file); clamp so no power overflows. */
 const SAMPLE_CLAMP = 16;
 const DB_EPS = 1e-12;
+/** How far outside [0, duration] a beat may be (and is then clamped). */
+const TIME_TOLERANCE_S = 0.1;
 /** Mean square of a frame from its one-sided power sum: 2 * S / (N * sum(hann^2)), sum(hann^2) = 3N/8. */
 const POWER_TO_MEAN_SQUARE = 16 / (3 * FFT_SIZE * FFT_SIZE);
 
 /**
  * The per-beat feature matrix of `audio` for the given beats and downbeats (seconds).
- * Throws RecutError('invalid_argument') for malformed audio or beats (unsorted, non-finite, outside the file).
+ * Throws RecutError('invalid_argument') for malformed audio or beats (unsorted, non-finite, more than
+ * 100 ms outside the file; beats less far outside are clamped into it, and `segments` shows the result).
  */
-export function computeBeatFeatures(audio: PcmAudio, beats: readonly number[], downbeats: readonly number[], opts: BeatFeatureOptions = {}): BeatFeatures {
+export function computeBeatFeatures(audio: PcmAudio, rawBeats: readonly number[], downbeats: readonly number[], opts: BeatFeatureOptions = {}): BeatFeatures {
   const duration = validateAudio(audio);
-  validateTimes('beats', beats, duration, true);
+  validateTimes('beats', rawBeats, duration, true);
   validateTimes('downbeats', downbeats, Infinity, false);
+  const beats = rawBeats.map((t) => Math.min(duration, Math.max(0, t)));
 
   const expected = Math.ceil(duration * FEATURE_SAMPLE_RATE);
   if (opts.mono22050 && Math.abs(opts.mono22050.length - expected) > 2) {
@@ -94,11 +98,18 @@ function validateAudio(audio: PcmAudio): number {
   return n / audio.sampleRate;
 }
 
+/**
+ * Times must be finite and increasing (strictly for beats), and inside the file give or take
+ * TIME_TOLERANCE_S: a tracker's latency compensation can put a final beat a few ms past the end, which
+ * is clamped to the end (an empty tail) rather than failing the whole analysis.
+ */
 function validateTimes(name: string, times: readonly number[], duration: number, strict: boolean): void {
   if (!Array.isArray(times)) throw new RecutError('invalid_argument', `${name} must be an array of seconds`);
   for (let i = 0; i < times.length; i++) {
     const t = times[i];
-    const ok = typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= duration && (i === 0 || (strict ? t > times[i - 1] : t >= times[i - 1]));
+    const ok =
+      typeof t === 'number' && Number.isFinite(t) && t >= -TIME_TOLERANCE_S && t <= duration + TIME_TOLERANCE_S &&
+      (i === 0 || (strict ? t > times[i - 1] : t >= times[i - 1]));
     if (!ok) {
       throw new RecutError('invalid_argument', `${name}[${i}] = ${t} is not a time in [0, ${duration}] after the previous one`, { index: i });
     }

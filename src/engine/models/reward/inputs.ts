@@ -1,0 +1,186 @@
+/**
+ * What the reward model reads: per source beat, the 121 feature columns plus 4 edit-aware columns,
+ * and the beat's action id. Also the normalisation statistics (saved with each model), padding into
+ * batches, and the windows that long songs are scored in.
+ *
+ * Rows are the B beat units (feature rows 0..B-1, one per action id); the intro row of the feature
+ * matrix (row B, see src/shared/feature-columns.ts) is not part of the sequence.
+ *
+ * Edit-aware columns (121..124), all in [0, 1]:
+ *   keep      1 when the beat plays in the output (any action but CUT)
+ *   cut       1 when it is CUT
+ *   position  where the beat first plays in the output, as output beats before it / output beats
+ *             (loop repeats and reorders counted, from planFromActions); a cut beat gets the position
+ *             the output has reached at the next kept source beat (1 when none follows)
+ *   density   share of kept beats among the beats i-8 .. i+8 (clipped at the song's ends)
+ */
+import { RecutError } from '../../../shared/errors';
+import { planFromActions, NUM_ACTIONS as PLAN_ACTIONS } from '../../../shared/edit-plan-actions';
+import { MAX_BEATS, NUM_ACTIONS, REWARD_FEATURES, REWARD_INPUTS } from './architecture';
+
+export const DENSITY_HALF_WINDOW = 8;
+/** Scoring windows for songs longer than MAX_BEATS: 500 beats, hop 250, the last one flush with the end. */
+export const WINDOW_HOP = 250;
+
+export interface FeatureMatrix {
+  matrix: Float32Array;
+  rows: number;
+}
+
+export interface RewardInputs {
+  rows: number;
+  /** rows x 125, raw (not normalised) */
+  values: Float32Array;
+  actions: Int32Array;
+}
+
+export interface RewardNormalization {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+if (PLAN_ACTIONS !== NUM_ACTIONS) throw new Error('action vocabulary and reward model disagree');
+
+/** Builds the model's inputs for one candidate edit: features (B+1 rows) and B per-beat action ids. */
+export function buildRewardInputs(features: FeatureMatrix, actions: ArrayLike<number>): RewardInputs {
+  const n = actions.length;
+  if (features.matrix.length !== features.rows * REWARD_FEATURES) {
+    throw new RecutError('invalid_argument', `feature matrix has ${features.matrix.length} values for ${features.rows} rows of ${REWARD_FEATURES}`);
+  }
+  if (n < 1 || n > features.rows) throw new RecutError('invalid_argument', `${n} actions for a feature matrix of ${features.rows} rows`);
+  const plan = planFromActions(actions); // validates the ids (invalid_plan)
+
+  const position = new Float32Array(n).fill(-1);
+  let out = 0;
+  for (const seg of plan.segments) {
+    for (let b = seg.from; b < seg.to; b++) if (position[b] < 0) position[b] = out + (b - seg.from);
+    out += (seg.to - seg.from) * seg.repeat;
+  }
+  const total = Math.max(out, 1);
+  let next = out; // output position reached at the next kept beat, scanning backwards
+  for (let i = n - 1; i >= 0; i--) {
+    if (position[i] >= 0) next = position[i];
+    else position[i] = next;
+  }
+
+  const keepPrefix = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) keepPrefix[i + 1] = keepPrefix[i] + (actions[i] === 1 ? 0 : 1);
+
+  const values = new Float32Array(n * REWARD_INPUTS);
+  const acts = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = values.subarray(i * REWARD_INPUTS, (i + 1) * REWARD_INPUTS);
+    row.set(features.matrix.subarray(i * REWARD_FEATURES, (i + 1) * REWARD_FEATURES));
+    const keep = actions[i] === 1 ? 0 : 1;
+    const lo = Math.max(0, i - DENSITY_HALF_WINDOW);
+    const hi = Math.min(n, i + DENSITY_HALF_WINDOW + 1);
+    row[REWARD_FEATURES] = keep;
+    row[REWARD_FEATURES + 1] = 1 - keep;
+    row[REWARD_FEATURES + 2] = position[i] / total;
+    row[REWARD_FEATURES + 3] = (keepPrefix[hi] - keepPrefix[lo]) / (hi - lo);
+    acts[i] = actions[i];
+  }
+  return { rows: n, values, actions: acts };
+}
+
+/** Rows [start, start+length) of a candidate (edit columns keep their whole-song values). */
+export function sliceRewardInputs(x: RewardInputs, start: number, length: number): RewardInputs {
+  const end = Math.min(x.rows, start + length);
+  return { rows: end - start, values: x.values.subarray(start * REWARD_INPUTS, end * REWARD_INPUTS), actions: x.actions.subarray(start, end) };
+}
+
+/**
+ * Per-column mean and standard deviation of the 121 feature columns over the beats of the given
+ * songs, each song weighted equally (so one long song does not set the scale). The 4 edit columns
+ * are already in [0, 1] and pass through (mean 0, std 1). Constant columns get std 1.
+ */
+export function fitNormalization(songs: readonly FeatureMatrix[]): RewardNormalization {
+  const mean = new Float64Array(REWARD_INPUTS);
+  const sq = new Float64Array(REWARD_INPUTS);
+  let used = 0;
+  for (const s of songs) {
+    if (s.rows < 1) continue;
+    used++;
+    for (let r = 0; r < s.rows; r++) {
+      for (let c = 0; c < REWARD_FEATURES; c++) {
+        const v = s.matrix[r * REWARD_FEATURES + c];
+        mean[c] += v / s.rows;
+        sq[c] += (v * v) / s.rows;
+      }
+    }
+  }
+  const out = identityNormalization();
+  if (used === 0) return out;
+  for (let c = 0; c < REWARD_FEATURES; c++) {
+    const m = mean[c] / used;
+    const sd = Math.sqrt(Math.max(0, sq[c] / used - m * m));
+    out.mean[c] = m;
+    out.std[c] = sd > 1e-6 * Math.max(1, Math.abs(m)) ? sd : 1;
+  }
+  return out;
+}
+
+export function identityNormalization(): RewardNormalization {
+  return { mean: new Float32Array(REWARD_INPUTS), std: new Float32Array(REWARD_INPUTS).fill(1) };
+}
+
+/** A padded batch ready for the model: x normalised, padding rows zero with mask 0 and action KEEP. */
+export interface RewardBatch {
+  batch: number;
+  length: number;
+  x: Float32Array;
+  actions: Int32Array;
+  mask: Float32Array;
+}
+
+export function packBatch(items: readonly RewardInputs[], norm: RewardNormalization, length = Math.max(1, ...items.map((i) => i.rows))): RewardBatch {
+  if (items.length === 0) throw new RecutError('invalid_argument', 'empty batch');
+  if (length > MAX_BEATS) throw new RecutError('invalid_argument', `sequence of ${length} beats is longer than the model's ${MAX_BEATS}; score it in windows`);
+  const b = items.length;
+  const x = new Float32Array(b * length * REWARD_INPUTS);
+  const actions = new Int32Array(b * length);
+  const mask = new Float32Array(b * length);
+  const inv = norm.std.map((s) => 1 / s);
+  items.forEach((item, k) => {
+    if (item.rows > length) throw new RecutError('invalid_argument', `item ${k} has ${item.rows} beats, batch length is ${length}`);
+    for (let t = 0; t < item.rows; t++) {
+      const src = t * REWARD_INPUTS;
+      const dst = (k * length + t) * REWARD_INPUTS;
+      for (let c = 0; c < REWARD_INPUTS; c++) {
+        const v = (item.values[src + c] - norm.mean[c]) * inv[c];
+        x[dst + c] = Number.isFinite(v) ? v : 0;
+      }
+      const a = item.actions[t];
+      if (!(a >= 0 && a < NUM_ACTIONS)) throw new RecutError('invalid_argument', `action id ${a} at beat ${t} of item ${k}`);
+      actions[k * length + t] = a;
+      mask[k * length + t] = 1;
+    }
+  });
+  return { batch: b, length, x, actions, mask };
+}
+
+export interface ScoreWindow {
+  start: number;
+  length: number;
+  /** this window's share of the song's score: sum over its beats of 1/(windows covering the beat), / rows */
+  weight: number;
+}
+
+/**
+ * Windows for a song of `rows` beats: one window when it fits, else 500-beat windows every 250 beats
+ * with the last one flush with the end. The song's score is the weighted sum of its window scores,
+ * weights chosen so every beat counts equally (a beat covered by two windows gives each half a vote).
+ */
+export function scoreWindows(rows: number): ScoreWindow[] {
+  if (rows <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
+  const starts: number[] = [];
+  for (let s = 0; s + MAX_BEATS < rows; s += WINDOW_HOP) starts.push(s);
+  starts.push(rows - MAX_BEATS);
+  const cover = new Int32Array(rows);
+  for (const s of starts) for (let t = s; t < s + MAX_BEATS; t++) cover[t]++;
+  return starts.map((s) => {
+    let w = 0;
+    for (let t = s; t < s + MAX_BEATS; t++) w += 1 / cover[t];
+    return { start: s, length: MAX_BEATS, weight: w / rows };
+  });
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backends';
+import { identityNormalization, packBatch, scoreWindows, sliceRewardInputs } from './inputs';
+import { RewardModel, disposeTensors, toTensors } from './model';
+import { syntheticCandidate } from './test-helpers';
+
+let model: RewardModel;
+beforeAll(async () => {
+  await selectBackend('wasm');
+  model = RewardModel.create({ seed: 7 });
+});
+afterAll(() => model.dispose());
+
+describe('RewardModel', () => {
+  it('holds exactly 2,630,273 trainable weights', () => {
+    expect(model.paramCount).toBe(2_630_273);
+  });
+
+  it('scores are finite, inside (-10, 10), and differ between edits', async () => {
+    const s = await model.score([syntheticCandidate(40, 1), syntheticCandidate(40, 2, 0.6), syntheticCandidate(25, 3)]);
+    expect(s.length).toBe(3);
+    for (const v of s) expect(Math.abs(v)).toBeLessThan(10);
+    expect(new Set(Array.from(s)).size).toBe(3);
+  });
+
+  it('ignores padding: a short song scores the same alone and batched with a long one', async () => {
+    const short = syntheticCandidate(20, 4);
+    const long = syntheticCandidate(60, 5);
+    const alone = await model.scoreBatch(packBatch([short], identityNormalization()));
+    const padded = await model.scoreBatch(packBatch([short, long], identityNormalization()));
+    expect(padded[0]).toBeCloseTo(alone[0], 4);
+  });
+
+  it('scores a song longer than 500 beats as the weighted mean of its windows', async () => {
+    const x = syntheticCandidate(620, 6);
+    const [whole] = await model.score([x]);
+    const ws = scoreWindows(620);
+    expect(ws.length).toBe(2);
+    let expected = 0;
+    for (const w of ws) expected += w.weight * (await model.scoreBatch(packBatch([sliceRewardInputs(x, w.start, w.length)], identityNormalization())))[0];
+    expect(whole).toBeCloseTo(expected, 4);
+  }, 60_000);
+
+  it('round-trips weights by name', async () => {
+    const w = await model.getWeights();
+    const other = RewardModel.create({ seed: 99 });
+    const x = [syntheticCandidate(16, 8)];
+    expect((await other.score(x))[0]).not.toBeCloseTo((await model.score(x))[0], 4);
+    other.setWeights(w);
+    expect((await other.score(x))[0]).toBeCloseTo((await model.score(x))[0], 5);
+    other.dispose();
+  });
+
+  it('wasm hand-written gradients (per-head attention, transposed matmuls) match cpu autodiff', async () => {
+    const batch = packBatch([syntheticCandidate(9, 10), syntheticCandidate(6, 11)], identityNormalization());
+    const grads = async (backend: 'wasm' | 'cpu') => {
+      await selectBackend(backend);
+      const t = toTensors(batch);
+      const vars = [...model.params.values()];
+      const { value, grads } = tf.variableGrads(() => model.forward(t).mul(tf.tensor1d([1, -2])).sum() as tf.Scalar, vars);
+      const out = { value: (await value.data())[0], grads: await Promise.all(vars.map(async (v) => (await grads[v.name].data()) as Float32Array)) };
+      tf.dispose([value, ...Object.values(grads)]);
+      disposeTensors(t);
+      return out;
+    };
+    const w = await grads('wasm');
+    const c = await grads('cpu');
+    await selectBackend('wasm');
+    expect(w.value).toBeCloseTo(c.value, 4);
+    let maxErr = 0;
+    let maxAbs = 0;
+    w.grads.forEach((g, i) => g.forEach((v, j) => {
+      maxErr = Math.max(maxErr, Math.abs(v - c.grads[i][j]));
+      maxAbs = Math.max(maxAbs, Math.abs(c.grads[i][j]));
+    }));
+    expect(maxAbs).toBeGreaterThan(1e-3);
+    expect(maxErr / maxAbs).toBeLessThan(1e-3);
+  }, 120_000);
+});

@@ -1,0 +1,177 @@
+/**
+ * The reward model in TensorFlow.js core ops (no tf.layers: fewer allocations, one fused QKV matmul,
+ * batched 3-D matmuls for attention, and weights as plain tf.Variables that trainStep and the
+ * checkpoint code address by name). Architecture and parameter names: architecture.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { RecutError } from '../../../shared/errors';
+import {
+  ACTION_DIM,
+  D_MODEL,
+  LAYERS,
+  NUM_ACTIONS,
+  OUTPUT_SCALE,
+  REWARD_INPUTS,
+  REWARD_PARAM_SPECS,
+  countParams,
+  sizeOf,
+  type ParamSpec,
+} from './architecture';
+import { attentionCore, dense as linear, layerNorm, matMul2d } from './ops';
+import { identityNormalization, packBatch, scoreWindows, sliceRewardInputs, type RewardBatch, type RewardInputs, type RewardNormalization } from './inputs';
+
+export interface RewardModelOptions {
+  /** seed for the initial weights (deterministic per seed on a given backend) */
+  seed?: number;
+  normalization?: RewardNormalization;
+}
+
+/** Batch tensors as the forward pass takes them. */
+export interface BatchTensors {
+  batch: number;
+  length: number;
+  x: tf.Tensor2D; // [B*T, 125]
+  actions: tf.Tensor1D; // int32 [B*T]
+  mask: tf.Tensor2D; // [B, T], 1 = real beat
+}
+
+export class RewardModel {
+  readonly params: ReadonlyMap<string, tf.Variable>;
+  normalization: RewardNormalization;
+
+  private constructor(params: Map<string, tf.Variable>, normalization: RewardNormalization) {
+    this.params = params;
+    this.normalization = normalization;
+  }
+
+  static create(opts: RewardModelOptions = {}): RewardModel {
+    const seed = opts.seed ?? 1;
+    const params = new Map<string, tf.Variable>();
+    REWARD_PARAM_SPECS.forEach((spec, i) => params.set(spec.name, tf.variable(initialValue(spec, seed * 1000 + i), true)));
+    return new RewardModel(params, opts.normalization ?? identityNormalization());
+  }
+
+  get paramCount(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  /** Scalar scores in (-10, 10) for a batch: a [B] tensor. Call inside tf.tidy or dispose the result. */
+  forward(b: BatchTensors): tf.Tensor1D {
+    const { batch: B, length: T } = b;
+    const p = (name: string) => {
+      const v = this.params.get(name);
+      if (!v) throw new RecutError('internal', `reward model has no parameter ${name}`);
+      return v;
+    };
+    return tf.tidy(() => {
+      let h = linear(b.x, p('input.proj.kernel'), p('input.proj.bias'));
+      h = layerNorm(h, p('input.norm.gamma'), p('input.norm.beta'));
+      // Action embedding added to the first 64 dims: one-hot [N,10] x [10,256] (zero-padded table). A
+      // matmul rather than tf.gather because gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+      const table = tf.concat([p('input.action'), tf.zeros([NUM_ACTIONS, D_MODEL - ACTION_DIM])], 1);
+      h = h.add(matMul2d(tf.oneHot(b.actions, NUM_ACTIONS) as tf.Tensor2D, table as tf.Tensor2D));
+      const pos = tf.slice(p('input.position'), [0, 0], [T, D_MODEL]);
+      h = h.reshape([B, T, D_MODEL]).add(pos).reshape([B * T, D_MODEL]);
+      // Padding keys get -1e9 before the softmax, so real beats never attend to padding.
+      const maskBias = tf.sub(1, b.mask).mul(-1e9) as tf.Tensor2D;
+      for (let l = 0; l < LAYERS; l++) {
+        const qkv = linear(h, p(`layer${l}.attn.qkv.kernel`), p(`layer${l}.attn.qkv.bias`));
+        const a = linear(attentionCore(qkv, B, T, maskBias), p(`layer${l}.attn.out.kernel`), p(`layer${l}.attn.out.bias`));
+        h = layerNorm(h.add(a), p(`layer${l}.norm1.gamma`), p(`layer${l}.norm1.beta`));
+        const f = linear(tf.relu(linear(h, p(`layer${l}.ff1.kernel`), p(`layer${l}.ff1.bias`))), p(`layer${l}.ff2.kernel`), p(`layer${l}.ff2.bias`));
+        h = layerNorm(h.add(f), p(`layer${l}.norm2.gamma`), p(`layer${l}.norm2.beta`));
+      }
+      const m = b.mask.reshape([B, T, 1]);
+      const pooled = h.reshape([B, T, D_MODEL]).mul(m).sum(1).div(m.sum(1).maximum(1)) as tf.Tensor2D;
+      let z = tf.relu(layerNorm(linear(pooled, p('head.fc1.kernel'), p('head.fc1.bias')), p('head.norm1.gamma'), p('head.norm1.beta')));
+      z = tf.relu(layerNorm(linear(z, p('head.fc2.kernel'), p('head.fc2.bias')), p('head.norm2.gamma'), p('head.norm2.beta')));
+      const raw = linear(z, p('head.out.kernel'), p('head.out.bias')).reshape([B]);
+      return raw.div(OUTPUT_SCALE).tanh().mul(OUTPUT_SCALE) as tf.Tensor1D;
+    });
+  }
+
+  /** Scores of a packed batch (each item at most 500 beats). */
+  async scoreBatch(batch: RewardBatch): Promise<Float32Array> {
+    const t = toTensors(batch);
+    try {
+      const y = this.forward(t);
+      const out = (await y.data()) as Float32Array;
+      y.dispose();
+      return out;
+    } finally {
+      disposeTensors(t);
+    }
+  }
+
+  /**
+   * One score per candidate, any length: songs over 500 beats are scored in overlapping windows
+   * (inputs.ts scoreWindows) and the window scores combined so every beat counts equally.
+   */
+  async score(items: readonly RewardInputs[], batchSize = 16): Promise<Float32Array> {
+    const jobs: { item: number; weight: number; x: RewardInputs }[] = [];
+    items.forEach((x, item) => {
+      for (const w of scoreWindows(x.rows)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
+    });
+    jobs.sort((a, b) => a.x.rows - b.x.rows); // similar lengths together: less padding
+    const out = new Float32Array(items.length);
+    for (let i = 0; i < jobs.length; i += batchSize) {
+      const chunk = jobs.slice(i, i + batchSize);
+      const s = await this.scoreBatch(packBatch(chunk.map((j) => j.x), this.normalization));
+      chunk.forEach((j, k) => (out[j.item] += j.weight * s[k]));
+    }
+    return out;
+  }
+
+  /** Copies of every weight by name (for checkpoints). */
+  async getWeights(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.params) out.set(name, Float32Array.from((await v.data()) as Float32Array));
+    return out;
+  }
+
+  /** Replaces every weight; names and sizes must match the architecture exactly. */
+  setWeights(weights: ReadonlyMap<string, Float32Array>): void {
+    for (const spec of REWARD_PARAM_SPECS) {
+      const w = weights.get(spec.name);
+      if (!w || w.length !== sizeOf(spec.shape)) throw new RecutError('invalid_checkpoint', `weight ${spec.name} missing or of the wrong size`);
+    }
+    if (weights.size !== REWARD_PARAM_SPECS.length) throw new RecutError('invalid_checkpoint', `expected ${REWARD_PARAM_SPECS.length} weights, got ${weights.size}`);
+    for (const spec of REWARD_PARAM_SPECS) {
+      tf.tidy(() => this.params.get(spec.name)!.assign(tf.tensor(weights.get(spec.name)!, spec.shape, 'float32')));
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+  }
+}
+
+export function toTensors(b: RewardBatch): BatchTensors {
+  return {
+    batch: b.batch,
+    length: b.length,
+    x: tf.tensor2d(b.x, [b.batch * b.length, REWARD_INPUTS]),
+    actions: tf.tensor1d(b.actions, 'int32'),
+    mask: tf.tensor2d(b.mask, [b.batch, b.length]),
+  };
+}
+
+export function disposeTensors(t: BatchTensors): void {
+  tf.dispose([t.x, t.actions, t.mask]);
+}
+
+function initialValue(spec: ParamSpec, seed: number): tf.Tensor {
+  const name = spec.name;
+  if (name.endsWith('.gamma')) return tf.ones(spec.shape);
+  if (name.endsWith('.beta') || name.endsWith('.bias')) return tf.zeros(spec.shape);
+  if (name === 'input.position' || name === 'input.action') return tf.truncatedNormal(spec.shape, 0, 0.02, 'float32', seed);
+  // Glorot uniform per projection (the fused QKV kernel counts as three 256 x 256 ones).
+  const [fanIn, fanOutAll] = spec.shape;
+  const fanOut = name.includes('.qkv.') ? fanOutAll / 3 : fanOutAll;
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return tf.randomUniform(spec.shape, -limit, limit, 'float32', seed);
+}
+
+export { countParams };

@@ -11,7 +11,9 @@ import {
 } from '../shared/contract';
 import { RecutError } from '../shared/errors';
 import { parseCall, parseResult } from '../shared/wire';
+import { ANALYZER_VERSION, type SongAnalysis } from './analysis/analyze';
 import { analyzeFile } from './analysis/analyze-file';
+import { scoreForSong, suggestForSong, type ActiveModels } from './suggest-service';
 import { decodeAudioFile } from './audio/decode';
 import { computePeaks, type Peaks } from './audio/peaks';
 import { JobRunner } from './jobs/runner';
@@ -22,6 +24,8 @@ import { openDatabase, schemaVersion, type Db } from './store/db';
 import { PreferenceService } from './prefs/preference-service';
 import { AnalysisStore } from './store/analyses';
 import { PreferenceStore } from './store/preferences';
+import { ModelStore, type ModelVersion } from './store/models';
+import { SettingsStore } from './store/settings';
 import { JobStore } from './store/jobs';
 import { SongStore } from './store/songs';
 import { APP_VERSION } from './version';
@@ -43,6 +47,8 @@ export class Engine {
   readonly songs: SongStore;
   readonly analyses: AnalysisStore;
   readonly prefs: PreferenceService;
+  readonly models: ModelStore;
+  readonly settings: SettingsStore;
   private readonly analysisJobs = new Map<string, Promise<AnalysisSummary>>();
   readonly jobs: JobRunner;
   private readonly jobStore: JobStore;
@@ -54,6 +60,8 @@ export class Engine {
     this.db = openDatabase(this.layout.database);
     this.songs = new SongStore(this.db);
     this.analyses = new AnalysisStore(this.db);
+    this.models = new ModelStore(this.db);
+    this.settings = new SettingsStore(this.db);
     this.prefs = new PreferenceService({
       prefs: new PreferenceStore(this.db),
       songs: this.songs,
@@ -64,6 +72,7 @@ export class Engine {
         this.emit('libraryChanged', { reason: 'imported', songIds: [r.songs[0].id] });
         return r.songs[0];
       },
+      onChanged: () => this.emit('preferencesChanged', { total: this.prefs.total() }),
     });
     this.jobStore = new JobStore(this.db);
     this.jobs = new JobRunner(this.jobStore, (job) => this.emit('jobUpdate', job));
@@ -98,6 +107,8 @@ export class Engine {
   /** Analyses a song once (cached by content hash); concurrent requests share one job. */
   analyze(songId: string): Promise<AnalysisSummary> {
     const song = this.song(songId);
+    const cached = this.analyses.get(songId, ANALYZER_VERSION);
+    if (cached) return Promise.resolve(summarise(songId, cached, true));
     const running = this.analysisJobs.get(songId);
     if (running) return running;
     const { done } = this.jobs.start(
@@ -110,26 +121,26 @@ export class Engine {
         if (r.info.contentHash !== songId) throw new RecutError('not_found', `the file of "${song.title}" has changed since it was imported: re-import it`);
         this.songs.setTempo(songId, r.analysis.tempo);
         this.emit('libraryChanged', { reason: 'updated', songIds: [songId] });
-        const a = r.analysis;
-        return {
-          songId,
-          analyzerVersion: a.analyzerVersion,
-          featureVersion: a.features.featureVersion,
-          durationSeconds: a.durationSeconds,
-          tempo: a.tempo,
-          meter: a.meter,
-          beats: a.beats,
-          downbeats: a.downbeats,
-          confidence: a.confidence,
-          featureRows: a.features.rows,
-          cached: r.cached,
-        };
+        return summarise(songId, r.analysis, r.cached);
       },
       { lane: 'analysis', params: { songId } },
     );
     this.analysisJobs.set(songId, done);
     done.catch(() => undefined).finally(() => this.analysisJobs.delete(songId));
     return done;
+  }
+
+  /** The full analysis (features included) of a library song, analysing it first if needed. */
+  async songAnalysis(songId: string): Promise<SongAnalysis> {
+    await this.analyze(songId);
+    const a = this.analyses.get(songId, ANALYZER_VERSION);
+    if (!a) throw new RecutError('internal', `the analysis of ${songId} vanished from the cache`);
+    return a;
+  }
+
+  /** The policy and reward model suggestions use: the bootstrap policy and dense reward until trained ones exist. */
+  activeModels(): ActiveModels {
+    return { policy: undefined, policyVersion: 'bootstrap', reward: undefined, rewardVersion: null };
   }
 
   private ensureDemo(): Promise<SongSummary> {
@@ -193,12 +204,52 @@ export class Engine {
       return peaks;
     },
     analyzeSong: ({ songId }) => this.analyze(songId),
+    suggest: async ({ songId, targetSeconds, count, seed, temperature }) =>
+      suggestForSong(songId, await this.songAnalysis(songId), this.activeModels(), { targetSeconds, count, seed, temperature }),
+    scorePlan: async ({ songId, plan, targetSeconds }) => scoreForSong(await this.songAnalysis(songId), plan, targetSeconds ?? null, this.activeModels()),
     addPreference: (input) => this.prefs.add(input),
     undoPreference: ({ id }) => ({ undone: this.prefs.undo(id) }),
     listPreferences: ({ songId }) => this.prefs.list(songId),
     importPreferences: ({ path }) => this.prefs.importFile(path),
     exportPreferences: ({ path, format }) => this.prefs.exportFile(path, format),
+    getSettings: () => this.settings.get(),
+    updateSettings: (patch) => this.settings.update(patch),
+    listModels: () => ({ models: this.models.list().map(modelInfo) }),
+    activateModel: ({ kind, version }) => {
+      const v = this.models.find(kind, version);
+      if (!v) throw new RecutError('not_found', `no ${kind} model ${version}`);
+      const active = modelInfo(this.models.activate(kind, v.id, 'activated by the user'));
+      this.emit('modelsChanged', { kind });
+      return active;
+    },
+    rollbackModel: ({ kind }) => {
+      const active = modelInfo(this.models.rollback(kind));
+      this.emit('modelsChanged', { kind });
+      return active;
+    },
+    getTrainingMetrics: ({ jobId }) => ({ points: this.models.metrics(jobId) }),
     listJobs: () => ({ jobs: this.jobs.list() }),
     cancelJob: ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
   };
+}
+
+function summarise(songId: string, a: SongAnalysis, cached: boolean): AnalysisSummary {
+  return {
+    songId,
+    analyzerVersion: a.analyzerVersion,
+    featureVersion: a.features.featureVersion,
+    durationSeconds: a.durationSeconds,
+    tempo: a.tempo,
+    meter: a.meter,
+    beats: a.beats,
+    downbeats: a.downbeats,
+    confidence: a.confidence,
+    featureRows: a.features.rows,
+    cached,
+  };
+}
+
+function modelInfo(v: ModelVersion) {
+  const { checkpoint: _checkpoint, checksum: _checksum, ...info } = v;
+  return info;
 }

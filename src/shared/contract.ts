@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from './errors';
 import { EditPlanSchema } from './edit-plan';
+import { SettingsPatch, SettingsSchema } from './settings';
 
 const id = z.string().min(1).max(128);
 const songId = z.string().regex(/^[0-9a-f]{64}$/, 'a song id is a 64-digit hex content hash');
@@ -102,6 +103,67 @@ export const SavedPreference = z.object({
 });
 export type SavedPreference = z.infer<typeof SavedPreference>;
 
+const unit = z.number().min(0).max(1);
+
+export const RewardBreakdown = z.object({
+  /** The reward model's raw score in [-10, 10], or null while no trusted model exists. */
+  learned: z.number().nullable(),
+  dense: unit,
+  combined: unit,
+  mode: z.enum(['combined', 'dense-only']),
+  reason: z.string(),
+  terms: z.record(z.string(), z.object({ value: unit, weight: z.number() })),
+});
+export type RewardBreakdown = z.infer<typeof RewardBreakdown>;
+
+export const JoinExplanation = z.object({
+  outSeconds: z.number(),
+  fromSeconds: z.number(),
+  toSeconds: z.number(),
+  kind: z.enum(['cut', 'loop']),
+  quality: unit,
+  scores: z.record(z.string(), z.number()),
+});
+export type JoinExplanation = z.infer<typeof JoinExplanation>;
+
+export const Candidate = z.object({
+  id: z.string(),
+  plan: EditPlanSchema,
+  durationSeconds: z.number(),
+  actions: z.array(z.number().int().min(0).max(9)),
+  reward: RewardBreakdown,
+  joins: z.array(JoinExplanation),
+});
+export type Candidate = z.infer<typeof Candidate>;
+
+export const Suggestions = z.object({
+  songId,
+  targetSeconds: z.number(),
+  seed: z.number().int(),
+  policyVersion: z.string(),
+  rewardVersion: z.string().nullable(),
+  candidates: z.array(Candidate),
+});
+export type Suggestions = z.infer<typeof Suggestions>;
+
+const modelKind = z.enum(['reward', 'policy']);
+export const ModelVersionInfo = z.object({
+  id: z.number().int(),
+  kind: modelKind,
+  version: z.number().int(),
+  name: z.string(),
+  parentId: z.number().int().nullable(),
+  algorithm: z.string(),
+  backend: z.string(),
+  metrics: z.record(z.string(), z.unknown()),
+  dataRange: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  active: z.boolean(),
+});
+export type ModelVersionInfo = z.infer<typeof ModelVersionInfo>;
+
+export const MetricsPoint = z.object({ step: z.number().int(), metrics: z.record(z.string(), z.number()) });
+
 const empty = z.object({}).strict();
 const filePath = z.string().min(1).max(4096);
 
@@ -128,6 +190,22 @@ export const methods = {
     output: z.object({ durationSeconds: z.number(), min: z.array(z.number()), max: z.array(z.number()) }),
   },
   analyzeSong: { input: z.object({ songId }).strict(), output: AnalysisSummary },
+  suggest: {
+    input: z
+      .object({
+        songId,
+        targetSeconds: z.number().min(1).max(3600),
+        count: z.number().int().min(1).max(12).default(4),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        temperature: z.number().min(0.05).max(5).optional(),
+      })
+      .strict(),
+    output: Suggestions,
+  },
+  scorePlan: {
+    input: z.object({ songId, plan: EditPlanSchema, targetSeconds: z.number().min(1).max(3600).nullable().optional() }).strict(),
+    output: z.object({ reward: RewardBreakdown, joins: z.array(JoinExplanation), durationSeconds: z.number() }),
+  },
   addPreference: { input: NewPreferenceInput, output: SavedPreference },
   undoPreference: { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ undone: z.boolean() }) },
   listPreferences: {
@@ -142,6 +220,12 @@ export const methods = {
     input: z.object({ path: filePath, format: z.enum(['json', 'csv']) }).strict(),
     output: z.object({ path: z.string(), exported: z.number().int() }),
   },
+  getSettings: { input: empty, output: SettingsSchema },
+  updateSettings: { input: SettingsPatch.strict(), output: SettingsSchema },
+  listModels: { input: empty, output: z.object({ models: z.array(ModelVersionInfo) }) },
+  activateModel: { input: z.object({ kind: modelKind, version: z.string().min(1).max(32) }).strict(), output: ModelVersionInfo },
+  rollbackModel: { input: z.object({ kind: modelKind }).strict(), output: ModelVersionInfo },
+  getTrainingMetrics: { input: z.object({ jobId: id }).strict(), output: z.object({ points: z.array(MetricsPoint) }) },
   listJobs: { input: empty, output: z.object({ jobs: z.array(JobInfo) }) },
   cancelJob: { input: z.object({ jobId: id }).strict(), output: z.object({ cancelled: z.boolean() }) },
 } as const;
@@ -156,6 +240,9 @@ export const events = {
   engineStatus: EngineStatus,
   jobUpdate: JobInfo,
   libraryChanged: z.object({ reason: z.enum(['imported', 'removed', 'updated']), songIds: z.array(songId) }),
+  preferencesChanged: z.object({ total: z.number().int().nonnegative() }),
+  trainingMetrics: z.object({ jobId: id, kind: modelKind, point: MetricsPoint }),
+  modelsChanged: z.object({ kind: modelKind }),
 } as const;
 
 export type EventName = keyof typeof events;

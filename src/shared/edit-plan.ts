@@ -30,8 +30,18 @@ export const EditPlanSchema = z.object({
   version: z.literal(1),
   includeIntro: z.boolean().default(true),
   segments: z.array(SegmentSchema).max(100_000),
+  /**
+   * End with a fade over the last `beats` output units. `trimSeconds` (optional) stops the edit that
+   * long before the end of its last unit, the fade ending there at silence: plans are beat-granular,
+   * and this is how an edit lands within a few ms of a target length. It needs a fade of >= 1 beat and
+   * must be shorter than the last output unit (checked where the beat times are known: planPieces).
+   */
   fadeOut: z
-    .object({ beats: z.number().int().min(0).max(MAX_FADE_BEATS) })
+    .object({
+      beats: z.number().int().min(0).max(MAX_FADE_BEATS),
+      trimSeconds: z.number().min(0).max(60).optional(),
+    })
+    .refine((f) => !f.trimSeconds || f.beats >= 1, { message: 'a trimmed ending needs a fade-out of at least one beat' })
     .nullable()
     .default(null),
   crossfadeMs: z.number().min(0).max(500).default(DEFAULT_CROSSFADE_MS),
@@ -133,7 +143,22 @@ export function planPieces(plan: EditPlan, beats: readonly number[], sampleRate:
       out += b - a;
     }
   });
+  const trim = planTrimSamples(plan, sampleRate);
+  if (trim > 0) {
+    const last = pieces[pieces.length - 1];
+    const lastSeg = plan.segments[last?.segment ?? -1];
+    const lastUnit = lastSeg ? unitStartSample(beats, lastSeg.to, sampleRate, fileLength) - unitStartSample(beats, lastSeg.to - 1, sampleRate, fileLength) : 0;
+    if (!last || last.kind !== 'segment' || trim >= lastUnit) {
+      throw new RecutError('invalid_plan', `fadeOut.trimSeconds (${plan.fadeOut?.trimSeconds}) must be shorter than the last unit of the edit (${(lastUnit / sampleRate).toFixed(3)} s)`);
+    }
+    last.srcEnd -= trim;
+  }
   return pieces;
+}
+
+/** The plan's sub-beat trim in samples (0 without one). */
+export function planTrimSamples(plan: EditPlan, sampleRate: number): number {
+  return Math.round((plan.fadeOut?.trimSeconds ?? 0) * sampleRate);
 }
 
 /** Source sample ranges of each segment (one entry per segment, before repeats). */
@@ -156,13 +181,13 @@ export function planLengthSamples(plan: EditPlan, beats: readonly number[], samp
   return planPieces(plan, beats, sampleRate, fileLength).reduce((n, p) => n + (p.srcEnd - p.srcStart), 0);
 }
 
-/** Output duration in seconds from beat times alone (no rounding to samples). */
+/** Output duration in seconds from beat times alone (no rounding to samples), trim included. */
 export function planDurationSeconds(plan: EditPlan, beats: readonly number[], totalDuration: number): number {
   assertBeats(beats);
   const t = (k: number) => (k >= beats.length ? totalDuration : Math.min(totalDuration, beats[k]));
   let d = plan.includeIntro ? t(0) : 0;
   for (const s of plan.segments) d += Math.max(0, t(s.to) - t(s.from)) * s.repeat;
-  return d;
+  return d - (plan.fadeOut?.trimSeconds ?? 0);
 }
 
 /** A place in the output where one piece ends and the next begins. */

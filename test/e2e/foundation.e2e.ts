@@ -25,9 +25,9 @@ export const foundationTests: E2eTest[] = [
       assert(duration > 120, `the demo must be longer than 2 minutes, shows ${duration} s`);
       const tempo = (await page.getByTestId('song-tempo').textContent()) ?? '';
       assert(/\d+ BPM/.test(tempo), `tempo should be known for the demo, shows "${tempo}"`);
-      await page.getByTestId('waveform-status').waitFor({ state: 'detached', timeout: 30_000 });
-      // The waveform really drew something: count non-transparent pixels in the canvas.
-      const inked = await page.getByTestId('waveform').evaluate((c: HTMLCanvasElement) => {
+      await page.getByTestId('analysis-status').filter({ hasText: /\d+ beats/ }).waitFor({ timeout: 60_000 });
+      // The waveform really drew something: count non-transparent pixels in the timeline's canvas.
+      const inked = await page.getByTestId('timeline').evaluate((c: HTMLCanvasElement) => {
         const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;

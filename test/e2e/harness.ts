@@ -70,6 +70,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface E2eContext {
   serve: ServeProcess;
+  /** Stops `recut serve` and starts it again on the same RECUT_HOME, reloading the page on its new URL. */
+  restartServe(): Promise<void>;
   page: Page;
   /** Console errors and CSP violations seen so far on the page. */
   consoleErrors: string[];

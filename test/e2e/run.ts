@@ -8,14 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, RESULTS, startServe, type E2eContext, type E2eTest } from './harness';
 import { foundationTests } from './foundation.e2e';
+import { editorTests, verdictTests } from './editor.e2e';
 
-const TESTS: E2eTest[] = [...foundationTests];
+const TESTS: E2eTest[] = [...foundationTests, ...editorTests, ...verdictTests];
 
 async function main(): Promise<number> {
   fs.mkdirSync(RESULTS, { recursive: true });
   const only = process.env.E2E_ONLY;
   const tests = only ? TESTS.filter((t) => t.name.includes(only)) : TESTS;
-  const serve = await startServe();
+  let serve = await startServe();
   const browser = await launchBrowser();
   let passed = 0;
   let failed = 0;
@@ -27,6 +28,12 @@ async function main(): Promise<number> {
     const ctx: E2eContext = {
       serve,
       page,
+      restartServe: async () => {
+        await serve.stop();
+        serve = await startServe(serve.home);
+        ctx.serve = serve;
+        await page.goto(serve.url);
+      },
       consoleErrors,
       screenshot: async (name) => {
         await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });

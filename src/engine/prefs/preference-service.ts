@@ -18,8 +18,8 @@ export interface PreferenceDeps {
   beatCount: (songId: string) => Promise<number>;
   /** Adds a file to the library (probe, hash); throws a typed error when it cannot. */
   importSong: (file: string) => Promise<SongSummary>;
-  /** Called after verdicts land (auto-retrain counts them). */
-  onAdded?: (count: number) => void;
+  /** Called after verdicts land or are undone, with how many were added (auto-retrain counts them). */
+  onChanged?: (added: number) => void;
 }
 
 export const toSaved = (p: PreferenceRecord): SavedPreference => ({
@@ -43,12 +43,18 @@ export class PreferenceService {
     const beats = await this.deps.beatCount(input.songId);
     const pref = toNewPreference(input, input.songId, beats, source, (m) => new RecutError('invalid_plan', m));
     const saved = toSaved(this.deps.prefs.add(pref));
-    this.deps.onAdded?.(1);
+    this.deps.onChanged?.(1);
     return saved;
   }
 
   undo(id: number): boolean {
-    return this.deps.prefs.undo(id);
+    const undone = this.deps.prefs.undo(id);
+    if (undone) this.deps.onChanged?.(0);
+    return undone;
+  }
+
+  total(): number {
+    return this.deps.prefs.count();
   }
 
   list(songId?: string): { preferences: SavedPreference[]; total: number } {
@@ -74,7 +80,7 @@ export class PreferenceService {
     });
     const fresh = prefs.filter((p) => !p.uid || !this.deps.prefs.hasUid(p.uid));
     this.deps.prefs.addAll(fresh);
-    if (fresh.length) this.deps.onAdded?.(fresh.length);
+    if (fresh.length) this.deps.onChanged?.(fresh.length);
     return { imported: fresh.length, duplicates: prefs.length - fresh.length, songs: [...new Set(ids.values())] };
   }
 

@@ -6,10 +6,11 @@ import { analyzeCommand } from './commands/analyze';
 import { infoCommand } from './commands/info';
 import { prefsCommand } from './commands/prefs';
 import { renderCommand } from './commands/render';
+import { scoreCommand, suggestCommand } from './commands/suggest';
 import { serveCommand } from './commands/serve';
 import { importCommand, songsCommand } from './commands/songs';
 
-export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, prefsCommand];
+export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, suggestCommand, scoreCommand, prefsCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

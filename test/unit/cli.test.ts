@@ -96,6 +96,28 @@ describe('recut CLI', () => {
     expect(Math.abs(rc.json().samples - (src.channelData[0].length - removed))).toBeLessThanOrEqual(1);
   });
 
+  it('suggests edits that hit the target, render to that length, and score the same again', () => {
+    const r = recut('suggest', song, '--target', '15', '--count', '3', '--seed', '5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const s = r.json();
+    expect(s.candidates.length).toBeGreaterThanOrEqual(2);
+    for (const c of s.candidates) {
+      expect(Math.abs(c.durationSeconds - 15)).toBeLessThanOrEqual(0.05);
+      expect(c.actions.length).toBeGreaterThan(10);
+      for (const t of Object.values(c.reward.terms) as Array<{ value: number }>) expect(t.value).toBeGreaterThanOrEqual(0);
+    }
+    expect(recut('suggest', song, '--target', '15', '--count', '3', '--seed', '5', '--json').json().candidates).toEqual(s.candidates);
+    const best = s.candidates[0];
+    const planFile = path.join(home, 'best.json');
+    fs.writeFileSync(planFile, JSON.stringify(best.plan));
+    const out = path.join(home, 'best.wav');
+    const rendered = recut('render', song, '--plan', planFile, '-o', out, '--json').json();
+    expect(Math.abs(rendered.durationSeconds - 15)).toBeLessThanOrEqual(0.05);
+    const scored = recut('score', song, '--plan', planFile, '--target', '15', '--json').json();
+    expect(scored.combined).toBeCloseTo(best.reward.combined, 9);
+    expect(scored.mode).toBe('dense-only');
+  });
+
   it('refuses a plan that does not fit the song with a typed error', () => {
     const bad = path.join(home, 'bad.json');
     fs.writeFileSync(bad, JSON.stringify({ version: 1, includeIntro: true, segments: [{ from: 0, to: 99999, repeat: 1 }] }));

@@ -15,7 +15,7 @@ import { actionsFromPlan } from '../../../shared/edit-plan-actions';
 import type { EditPlan } from '../../../shared/edit-plan';
 import type { SongAnalysis } from '../../analysis/analyze';
 import type { PcmAudio } from '../../audio/pcm';
-import { deriveSeed } from '../../audio/synth/prng';
+import { deriveSeed, Prng } from '../../audio/synth/prng';
 import { combinedReward, trustFromAccuracy, type CombinedReward } from '../dense/combined';
 import { denseReward, type JoinBreakdown } from '../dense/dense-reward';
 import { songGrid } from '../planner/grid';
@@ -112,16 +112,24 @@ export async function suggest(analysis: SongAnalysis, opts: SuggestOptions): Pro
       add({ plan: d.plan, durationSeconds: d.durationSeconds, actions: actionsFromPlan(d.plan, B), sampledActions: beatActionsFromBars(grid, s.actions), source: 'policy', seed });
     }
   }
-  // Planner candidates: the only source without a policy, and a top-up when samples coincide.
-  for (let i = 0; candidates.length < opts.count && i < samples + 4; i++) {
+  // Planner candidates: the only source without a policy, and a top-up when samples coincide. Later
+  // tries also put a random price on playing each bar: on short songs the straight play-and-fade path
+  // is so much cheaper than any jump that jitter on the jump costs alone never leaves it.
+  for (let i = 0; candidates.length < opts.count && i < opts.count * 8 + 4; i++) {
     const seed = deriveSeed(opts.seed, 1000 + i);
-    const p = planEdit(analysis, T, i === 0 ? {} : { noise: { seed, amount: 0.4 } });
+    const p = planEdit(analysis, T, i === 0 ? {} : { noise: { seed, amount: 0.4 }, ...(i > 2 ? { bias: barPriceBias(grid.bars.length, seed, 0.5 * i) } : {}) });
     add({ plan: p.plan, durationSeconds: p.durationSeconds, actions: actionsFromPlan(p.plan, B), sampledActions: null, source: 'planner', seed });
   }
 
   const rewards = await scorePlans(analysis, candidates.map((c) => c.plan), T, opts.rewardModel, opts.audio);
   const scored = candidates.map((c, i) => ({ ...c, reward: rewards[i] }));
   return pickDiverse(scored, opts.count);
+}
+
+/** A planner bias that charges a random price (|N(0, amount)|) for playing each bar. */
+function barPriceBias(bars: number, seed: number, amount: number) {
+  const rng = new Prng(seed);
+  return { play: Float64Array.from({ length: bars }, () => Math.abs(rng.gauss()) * amount), skip: new Float64Array(bars) };
 }
 
 function cutPoints(s: Suggestion): Set<string> {

@@ -109,15 +109,22 @@ export class RewardModel {
    * One score per candidate, any length: songs over 500 beats are scored in overlapping windows
    * (inputs.ts scoreWindows) and the window scores combined so every beat counts equally.
    */
-  async score(items: readonly RewardInputs[], batchSize = 16): Promise<Float32Array> {
+  async score(items: readonly RewardInputs[], maxBatchBeats = 4096): Promise<Float32Array> {
     const jobs: { item: number; weight: number; x: RewardInputs }[] = [];
     items.forEach((x, item) => {
       for (const w of scoreWindows(x.rows)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
     });
     jobs.sort((a, b) => a.x.rows - b.x.rows); // similar lengths together: less padding
     const out = new Float32Array(items.length);
-    for (let i = 0; i < jobs.length; i += batchSize) {
-      const chunk = jobs.slice(i, i + batchSize);
+    // Batches of at most maxBatchBeats padded beats: tf.tidy keeps a forward pass's intermediates until
+    // it ends, and the wasm heap is 4 GB.
+    for (let i = 0; i < jobs.length; ) {
+      const longest = jobs[Math.min(jobs.length - 1, i)].x.rows;
+      const size = Math.max(1, Math.floor(maxBatchBeats / Math.max(1, longest)));
+      let chunk = jobs.slice(i, i + size);
+      const maxRows = Math.max(...chunk.map((j) => j.x.rows));
+      chunk = chunk.slice(0, Math.max(1, Math.floor(maxBatchBeats / maxRows)));
+      i += chunk.length;
       const s = await this.scoreBatch(packBatch(chunk.map((j) => j.x), this.normalization));
       chunk.forEach((j, k) => (out[j.item] += j.weight * s[k]));
     }

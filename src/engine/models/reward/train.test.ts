@@ -58,6 +58,23 @@ describe('RewardTrainer.trainStep', () => {
     trainer.dispose();
   }, 60_000);
 
+  it('gives the same update whether a batch is processed whole or in chunks', async () => {
+    const whole = RewardModel.create({ seed: 21 });
+    const chunked = RewardModel.create({ seed: 21 });
+    const tw = new RewardTrainer(whole);
+    const tc = new RewardTrainer(chunked, { maxStepBeats: 24 }); // one pair (2 x 12 beats) per chunk
+    const a = await tw.trainStep(toyPairs(2));
+    const c = await tc.trainStep(toyPairs(2));
+    expect(c.loss).toBeCloseTo(a.loss, 5);
+    expect(c.gradNorm).toBeCloseTo(a.gradNorm, 4);
+    const x = [toyPairs(3)[0].a];
+    expect((await chunked.score(x))[0]).toBeCloseTo((await whole.score(x))[0], 5);
+    tw.dispose();
+    tc.dispose();
+    whole.dispose();
+    chunked.dispose();
+  }, 60_000);
+
   it('rejects empty batches, bad targets and weights', async () => {
     const trainer = new RewardTrainer(model);
     const p = toyPairs(0)[0];

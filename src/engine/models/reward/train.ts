@@ -29,9 +29,14 @@ export interface AdamWOptions {
   weightDecay: number;
   /** clip gradients to this global L2 norm */
   clipNorm: number;
+  /** beats per forward/backward chunk (memory bound, not a hyper-parameter: results do not depend on it) */
+  maxStepBeats: number;
 }
 
-export const DEFAULT_ADAMW: AdamWOptions = { learningRate: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1 };
+/** Beats (A and B sequences together) per forward/backward chunk inside one step. */
+export const MAX_STEP_TOKENS = 4096;
+
+export const DEFAULT_ADAMW: AdamWOptions = { learningRate: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1, maxStepBeats: MAX_STEP_TOKENS };
 
 export interface StepResult {
   /** weighted mean Bradley-Terry loss before the update */
@@ -64,27 +69,47 @@ export class RewardTrainer {
       if (!(pr.target >= 0 && pr.target <= 1)) throw new RecutError('invalid_argument', `pair ${i}: target ${pr.target} is not a probability`);
       if (!(pr.weight > 0) || !Number.isFinite(pr.weight)) throw new RecutError('invalid_argument', `pair ${i}: weight ${pr.weight} must be positive`);
     });
-    const P = pairs.length;
-    // A and B go through the model as one batch of 2P sequences: A items first, then B.
-    const packed = packBatch([...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], this.model.normalization);
-    const batch = toTensors(packed);
-    const target = tf.tensor1d(pairs.map((p) => p.target));
-    const weight = tf.tensor1d(pairs.map((p) => p.weight));
+    // Gradients are accumulated over chunks of at most MAX_STEP_TOKENS beats (A and B counted), so a
+    // 16 x 500 batch fits the 4 GB wasm heap; the sum over chunks equals the whole-batch gradient.
+    const totalWeight = pairs.reduce((s, p) => s + p.weight, 0);
+    const longest = Math.max(...pairs.map((p) => Math.max(p.a.rows, p.b.rows)));
+    const perChunk = Math.max(1, Math.floor(this.options.maxStepBeats / (2 * longest)));
     const names = [...this.model.params.keys()];
     const vars = names.map((n) => this.model.params.get(n)!);
+    let sum: tf.NamedTensorMap | null = null;
+    let loss = 0;
+    for (let start = 0; start < pairs.length; start += perChunk) {
+      const { value, grads } = this.chunkGrads(pairs.slice(start, start + perChunk), totalWeight, vars);
+      loss += (await value.data())[0];
+      value.dispose();
+      if (!sum) sum = grads;
+      else {
+        const prev: tf.NamedTensorMap = sum;
+        sum = tf.tidy(() => Object.fromEntries(Object.keys(prev).map((k) => [k, prev[k].add(grads[k])])));
+        tf.dispose([...Object.values(prev), ...Object.values(grads)]);
+      }
+    }
+    const norm = this.applyAdamW(names, sum!);
+    tf.dispose(Object.values(sum!));
+    const gradNorm = (await norm.data())[0];
+    norm.dispose();
+    return { loss, gradNorm, step: this.step };
+  }
+
+  /** Loss (sum of w_i * BT_i / totalWeight over these pairs) and its gradients. */
+  private chunkGrads(pairs: readonly PreferencePair[], totalWeight: number, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    const P = pairs.length;
+    // A and B go through the model as one batch of 2P sequences: A items first, then B.
+    const batch = toTensors(packBatch([...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], this.model.normalization));
+    const target = tf.tensor1d(pairs.map((p) => p.target));
+    const weight = tf.tensor1d(pairs.map((p) => p.weight / totalWeight));
     try {
-      const { value, grads } = tf.variableGrads(() => {
+      return tf.variableGrads(() => {
         const r = this.model.forward(batch);
         const d = r.slice(0, P).sub(r.slice(P, P)); // r_A - r_B
         // -[t log s(d) + (1-t) log(1-s(d))] = softplus(d) - t*d, stable for any d.
-        const perPair = tf.softplus(d).sub(target.mul(d));
-        return perPair.mul(weight).sum().div(weight.sum()) as tf.Scalar;
+        return tf.softplus(d).sub(target.mul(d)).mul(weight).sum() as tf.Scalar;
       }, vars);
-      const norm = this.applyAdamW(names, grads);
-      tf.dispose(grads);
-      const [loss, gradNorm] = await Promise.all([value.data(), norm.data()]);
-      tf.dispose([value, norm]);
-      return { loss: loss[0], gradNorm: gradNorm[0], step: this.step };
     } finally {
       disposeTensors(batch);
       tf.dispose([target, weight]);

@@ -64,12 +64,12 @@ export interface GroupingEvidence {
 }
 
 /**
- * Is the tracked pulse a subdivision (tatum) of the beat? If every 2nd or 3rd tracked beat is clearly
- * and consistently stronger than the others, the listener's beat is the strong one (eighths tapped in
- * a 60 BPM ballad, or the eighths of a 6/8 jig).
+ * Is the tracked pulse a subdivision (tatum) of the beat? If every 2nd (or 3rd) tracked beat is clearly
+ * and consistently stronger than the others, the listener's beat may be the strong one (eighths tapped
+ * in a 60 BPM ballad). Strength is the full-band onset, so kick and snare both count as strong.
  */
 export function groupingEvidence(frames: number[], env: OnsetEnvelopes, group: 2 | 3): GroupingEvidence {
-  const s = frames.map((f) => peakNear(env.onset, f) + peakNear(env.low, f));
+  const s = frames.map((f) => peakNear(env.onset, f));
   let best: GroupingEvidence = { group, phase: 0, weakRatio: 1, consistency: 0 };
   for (let phase = 0; phase < group; phase++) {
     let strong = 0, nStrong = 0, weak = 0, nWeak = 0, wins = 0, groups = 0;
@@ -93,4 +93,64 @@ export function groupingEvidence(frames: number[], env: OnsetEnvelopes, group: 2
     if (ratio < best.weakRatio) best = { group, phase, weakRatio: ratio, consistency: groups ? wins / groups : 0 };
   }
   return best;
+}
+
+/** Halving needs every other beat below this fraction of the strong ones, in nearly every pair... */
+const MAX_WEAK_RATIO = 0.25;
+const MIN_HALVE_CONSISTENCY = 0.95;
+/** ...and a halved tempo of at least 60 BPM: slower beats are rare, and a 6/8 bar grouped in twos looks alike. */
+export const MIN_HALVED_BPM = 60;
+
+/** Phase (0 or 1) of the beats to keep when the tracked pulse is twice the beat, or -1 to keep all. */
+export function halvingPhase(frames: number[], env: OnsetEnvelopes): number {
+  if (frames.length < 8) return -1;
+  const beatPeriod = (frames[frames.length - 1] - frames[0]) / (frames.length - 1);
+  const bpm = (60 * env.frameRate) / beatPeriod;
+  if (bpm / 2 < MIN_HALVED_BPM) return -1;
+  const g = groupingEvidence(frames, env, 2);
+  return g.weakRatio < MAX_WEAK_RATIO && g.consistency >= MIN_HALVE_CONSISTENCY ? g.phase : -1;
+}
+
+/**
+ * Compound metre tapped at the wrong level: 6/8 at 65 BPM (dotted quarters) is easily tapped in
+ * quarter notes at 98 BPM (every two eighths), a 3:2 error no double/half check can see. In that
+ * reading each group of three tapped beats spans one 6/8 bar: the first tap and the midpoint between
+ * the second and third taps are the real beats (eighths 1 and 4), the other two taps are weak eighths.
+ * Returns the group phase (0..2) when that pattern holds, else -1.
+ */
+export function compoundPhase(frames: number[], env: OnsetEnvelopes): { phase: number; score: number } {
+  let best = { phase: -1, score: 0 };
+  if (frames.length < 12) return best;
+  const s = (f: number) => peakNear(env.onset, f);
+  for (let phase = 0; phase < 3; phase++) {
+    let strong = 0, weak = 0, wins = 0, groups = 0;
+    for (let i = phase; i + 2 < frames.length; i += 3) {
+      const a = s(frames[i]);
+      const mid = s((frames[i + 1] + frames[i + 2]) / 2);
+      const w = Math.max(s(frames[i + 1]), s(frames[i + 2]));
+      strong += Math.min(a, mid);
+      weak += w;
+      if (Math.min(a, mid) > w) wins++;
+      groups++;
+    }
+    const score = weak > 0 ? strong / weak : 0;
+    if (groups > 0 && wins / groups >= MIN_COMPOUND_WINS && score > best.score) best = { phase, score };
+  }
+  return best.score >= MIN_COMPOUND_SCORE ? best : { phase: -1, score: best.score };
+}
+
+/** Both real beats must out-score the stronger weak eighth on average, and in at least half the groups. */
+const MIN_COMPOUND_SCORE = 0.9;
+const MIN_COMPOUND_WINS = 0.5;
+
+/** Beats at tapped-beat index phase + 1.5 k (halfway between taps for odd k): dotted quarters from quarters. */
+export function regroupCompound(frames: number[], phase: number): number[] {
+  const out: number[] = [];
+  let p = phase;
+  while (p - 1.5 >= 0) p -= 1.5;
+  for (; p <= frames.length - 1; p += 1.5) {
+    const i = Math.floor(p);
+    out.push(p === i ? frames[i] : (frames[i] + frames[i + 1]) / 2);
+  }
+  return out;
 }

@@ -3,8 +3,8 @@ import { decimateMix } from '../../dsp/resample';
 import type { PcmAudio } from '../../audio/pcm';
 import { dpBeats, trimWeakEnds } from './dp';
 import { normaliseEnvelope, onsetEnvelopes, type OnsetEnvelopes } from './onset';
-import { downbeatsFrom, estimateMeter } from './meter';
-import { shouldDoubleTempo } from './octave';
+import { downbeatsFrom, estimateMeter, subdivisionOf } from './meter';
+import { compoundPhase, halvingPhase, regroupCompound, shouldDoubleTempo } from './octave';
 import { localTempoPath, periodPerFrame, tempogram } from './tempo';
 import { emptyAnalysis, type BeatAnalysis, type TrackBeatsOptions } from './types';
 
@@ -81,12 +81,7 @@ function trackBeatsAnalysisSignal(signal: Float32Array, sampleRate: number, opts
   let maxEnergy = 0;
   for (const e of ev.env.energy) if (e > maxEnergy) maxEnergy = e;
   if (maxEnergy < SILENCE_ENERGY) return emptyAnalysis();
-  let frames = trimWeakEnds(dpBeats(ev.localScore, ev.period), ev.localScore);
-  if (shouldDoubleTempo(frames, ev.env)) {
-    // Re-track at the doubled tempo rather than inserting midpoints, so swung or drifting beats stay exact.
-    const half = ev.period.map((p) => p / 2);
-    frames = trimWeakEnds(dpBeats(ev.localScore, half), ev.localScore);
-  }
+  const frames = chooseMetricalLevel(trimWeakEnds(dpBeats(ev.localScore, ev.period), ev.localScore), ev);
   const beats = frames.map((f) => f / ev.env.frameRate + ev.env.latency);
   const out = emptyAnalysis();
   out.beats = beats;
@@ -99,6 +94,26 @@ function trackBeatsAnalysisSignal(signal: Float32Array, sampleRate: number, opts
     out.downbeats = downbeatsFrom(beats, meter);
   }
   return out;
+}
+
+/**
+ * Fixes the metrical-level errors a tempo prior cannot: half tempo in backbeat music (re-track at
+ * double tempo), double tempo over quiet off-beats (keep the strong half), and 6/8 tapped in quarter
+ * notes (regroup three taps into two dotted quarters). Each check is in ./octave with its evidence.
+ */
+function chooseMetricalLevel(tracked: number[], ev: BeatEvidence): number[] {
+  let frames = tracked;
+  if (shouldDoubleTempo(frames, ev.env)) {
+    // Re-track at the doubled tempo rather than inserting midpoints, so swung or drifting beats stay exact.
+    const half = ev.period.map((p) => p / 2);
+    return trimWeakEnds(dpBeats(ev.localScore, half), ev.localScore);
+  }
+  // A compound beat (three tatums) grouped in twos is a 6/8 bar, not a slower beat: never halve it.
+  const keep = subdivisionOf(frames, ev.env.onset) === 2 ? halvingPhase(frames, ev.env) : -1;
+  if (keep >= 0) frames = frames.filter((_, i) => i % 2 === keep);
+  const compound = compoundPhase(frames, ev.env);
+  if (compound.phase >= 0) frames = regroupCompound(frames, compound.phase);
+  return frames;
 }
 
 export function gaussianSmooth(x: Float32Array, sigma: number): Float32Array {

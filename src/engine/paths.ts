@@ -25,6 +25,8 @@ export interface HomeLayout {
   demo: string;
   models: string;
   logs: string;
+  exports: string;
+  imports: string;
 }
 
 /** Creates the folder layout under `root` if missing and returns its paths. */
@@ -35,7 +37,9 @@ export function ensureHome(root: string): HomeLayout {
     demo: path.join(root, 'demo'),
     models: path.join(root, 'models'),
     logs: path.join(root, 'logs'),
+    exports: path.join(root, 'exports'),
+    imports: path.join(root, 'imports'),
   };
-  for (const dir of [root, layout.demo, layout.models, layout.logs]) fs.mkdirSync(dir, { recursive: true });
+  for (const dir of [root, layout.demo, layout.models, layout.logs, layout.exports, layout.imports]) fs.mkdirSync(dir, { recursive: true });
   return layout;
 }

@@ -14,6 +14,7 @@ import { parseCall, parseResult } from '../shared/wire';
 import { ANALYZER_VERSION, type SongAnalysis } from './analysis/analyze';
 import { analyzeFile } from './analysis/analyze-file';
 import { scoreForSong, suggestForSong, type ActiveModels } from './suggest-service';
+import { exportEdit } from './export-edit';
 import { decodeAudioFile } from './audio/decode';
 import { computePeaks, type Peaks } from './audio/peaks';
 import { JobRunner } from './jobs/runner';
@@ -123,7 +124,7 @@ export class Engine {
         this.emit('libraryChanged', { reason: 'updated', songIds: [songId] });
         return summarise(songId, r.analysis, r.cached);
       },
-      { lane: 'analysis', params: { songId } },
+      { lane: 'analysis', songId },
     );
     this.analysisJobs.set(songId, done);
     done.catch(() => undefined).finally(() => this.analysisJobs.delete(songId));
@@ -207,6 +208,7 @@ export class Engine {
     suggest: async ({ songId, targetSeconds, count, seed, temperature }) =>
       suggestForSong(songId, await this.songAnalysis(songId), this.activeModels(), { targetSeconds, count, seed, temperature }),
     scorePlan: async ({ songId, plan, targetSeconds }) => scoreForSong(await this.songAnalysis(songId), plan, targetSeconds ?? null, this.activeModels()),
+    exportEdit: async ({ songId, ...req }) => exportEdit(this.song(songId), await this.songAnalysis(songId), req, this.layout.exports),
     addPreference: (input) => this.prefs.add(input),
     undoPreference: ({ id }) => ({ undone: this.prefs.undo(id) }),
     listPreferences: ({ songId }) => this.prefs.list(songId),

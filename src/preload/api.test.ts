@@ -30,8 +30,10 @@ describe('the preload bridge', () => {
 
   it('never exposes ipcRenderer or a generic send, and uses the door channels', () => {
     const src = fs.readFileSync(path.join(__dirname, 'index.ts'), 'utf8');
-    expect(src.match(/exposeInMainWorld/g)).toHaveLength(1);
+    expect(src.match(/exposeInMainWorld/g)).toHaveLength(2);
     expect(src).toMatch(/exposeInMainWorld\('recut', api\)/);
+    // The only other thing exposed: a file's path, for drag-and-drop import.
+    expect(src).toMatch(/exposeInMainWorld\('recutFiles', \{ pathFor: \(file: File\) => webUtils\.getPathForFile\(file\) \}\)/);
     expect(src).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
     expect(src).toContain(`'${IPC_CHANNEL}'`);
     expect(src).toContain(`'${IPC_EVENT_CHANNEL}'`);

@@ -27,6 +27,7 @@ export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): RecutBrid
     analyzeSong: call('analyzeSong'),
     suggest: call('suggest'),
     scorePlan: call('scorePlan'),
+    exportEdit: call('exportEdit'),
     addPreference: call('addPreference'),
     undoPreference: call('undoPreference'),
     listPreferences: call('listPreferences'),

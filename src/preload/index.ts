@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildPreloadApi } from './api';
 
 // Channel names are spelled out here rather than imported from src/main so the sandboxed preload
@@ -16,3 +16,5 @@ const api = buildPreloadApi(
 );
 
 contextBridge.exposeInMainWorld('recut', api);
+// Dropped or picked files: their paths on disk, so the engine imports them in place (no copy).
+contextBridge.exposeInMainWorld('recutFiles', { pathFor: (file: File) => webUtils.getPathForFile(file) });

@@ -53,7 +53,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
   let port = 0;
   const server = http.createServer((req, res) => {
-    if ((req.url ?? '').startsWith('/media/')) void serveMedia(req, res, token, opts.client);
+    const url = req.url ?? '';
+    if (url.startsWith('/media/')) void serveMedia(req, res, token, opts.client);
+    else if (url.startsWith('/exports/')) void serveExport(req, res, token, opts.client);
+    else if (url.startsWith('/upload')) void receiveUpload(req, res, token, opts.client);
     else serveStatic(root, req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -146,9 +149,7 @@ async function handleMessage(ws: WebSocket, data: unknown, isBinary: boolean, cl
  */
 async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, token: string, client: EngineClient): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const given = Buffer.from(url.searchParams.get('token') ?? '');
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!tokenOk(url, token)) {
     res.writeHead(401).end();
     return;
   }
@@ -161,6 +162,67 @@ async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, t
   } catch (e) {
     const kind = toErrorPayload(e).kind;
     res.writeHead(kind === 'invalid_argument' ? 400 : kind === 'not_found' ? 404 : 500, { 'Content-Type': 'text/plain' }).end(toErrorPayload(e).message);
+  }
+}
+
+const tokenOk = (url: URL, token: string) => {
+  const given = Buffer.from(url.searchParams.get('token') ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
+
+const homeOf = async (client: EngineClient) => ((await client.call('getAppInfo', {})) as { home: string }).home;
+
+/** `/exports/<file>?token=`: download an exported edit (browser users have no file manager on the box). */
+async function serveExport(req: http.IncomingMessage, res: http.ServerResponse, token: string, client: EngineClient): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (!tokenOk(url, token)) return void res.writeHead(401).end();
+  const name = decodeURIComponent(url.pathname.slice('/exports/'.length));
+  if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) return void res.writeHead(400).end();
+  const file = path.join(await homeOf(client), 'exports', name);
+  if (!fs.existsSync(file)) return void res.writeHead(404).end();
+  const type = name.endsWith('.wav') ? 'audio/wav' : name.endsWith('.flac') ? 'audio/flac' : name.endsWith('.json') ? 'application/json' : 'text/csv';
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': fs.statSync(file).size, 'Content-Disposition': `attachment; filename="${name}"`, 'X-Content-Type-Options': 'nosniff' });
+  fs.createReadStream(file).pipe(res);
+}
+
+const MAX_UPLOAD_BYTES = 1.5 * 2 ** 30;
+
+/**
+ * `POST /upload?name=<file name>&token=`: a browser user's dropped file, saved under the data folder's
+ * imports/ and added to the library like any other file (format from its bytes, typed errors).
+ */
+async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, token: string, client: EngineClient): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (!tokenOk(url, token)) return void res.writeHead(401).end();
+  if (req.method !== 'POST') return void res.writeHead(405).end();
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) return void res.writeHead(403).end();
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (!(declared > 0) || declared > MAX_UPLOAD_BYTES) return void res.writeHead(413).end();
+  const safe = (url.searchParams.get('name') ?? 'upload').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 120) || 'upload';
+  const file = path.join(await homeOf(client), 'imports', `${randomBytes(6).toString('hex')}-${safe}`);
+  let received = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const out = fs.createWriteStream(file, { flags: 'wx' });
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > declared) req.destroy(new Error('body longer than declared'));
+      });
+      req.on('error', reject);
+      out.on('error', reject);
+      out.on('finish', () => resolve());
+      req.pipe(out);
+    });
+    const result = await client.call('importFiles', { paths: [file] });
+    const json = JSON.stringify(result);
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(json);
+    if ((result as { songs: unknown[] }).songs.length === 0) fs.rmSync(file, { force: true });
+  } catch (e) {
+    fs.rmSync(file, { force: true });
+    const p = toErrorPayload(e);
+    res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: p }));
   }
 }
 

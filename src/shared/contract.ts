@@ -41,6 +41,8 @@ export const JobInfo = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** The song the job works on (analysis), so the library can show its progress. */
+  songId: z.string().nullable(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 
@@ -104,6 +106,7 @@ export const SavedPreference = z.object({
 export type SavedPreference = z.infer<typeof SavedPreference>;
 
 const unit = z.number().min(0).max(1);
+const filePath = z.string().min(1).max(4096);
 
 export const RewardBreakdown = z.object({
   /** The reward model's raw score in [-10, 10], or null while no trusted model exists. */
@@ -165,7 +168,6 @@ export type ModelVersionInfo = z.infer<typeof ModelVersionInfo>;
 export const MetricsPoint = z.object({ step: z.number().int(), metrics: z.record(z.string(), z.number()) });
 
 const empty = z.object({}).strict();
-const filePath = z.string().min(1).max(4096);
 
 /** Method name -> input and output schemas. Inputs are strict: unknown keys are refused. */
 export const methods = {
@@ -205,6 +207,20 @@ export const methods = {
   scorePlan: {
     input: z.object({ songId, plan: EditPlanSchema, targetSeconds: z.number().min(1).max(3600).nullable().optional() }).strict(),
     output: z.object({ reward: RewardBreakdown, joins: z.array(JoinExplanation), durationSeconds: z.number() }),
+  },
+  exportEdit: {
+    input: z
+      .object({
+        songId,
+        plan: EditPlanSchema,
+        format: z.enum(['wav', 'flac']).default('wav'),
+        bitDepth: z.union([z.literal(16), z.literal(24)]).default(24),
+        cueFormat: z.enum(['json', 'csv']).default('csv'),
+        /** Output path; default: the exports folder in the data folder, named after the song and length. */
+        path: filePath.optional(),
+      })
+      .strict(),
+    output: z.object({ path: z.string(), fileName: z.string(), cuePath: z.string(), durationSeconds: z.number(), bytes: z.number().int(), joins: z.number().int() }),
   },
   addPreference: { input: NewPreferenceInput, output: SavedPreference },
   undoPreference: { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ undone: z.boolean() }) },

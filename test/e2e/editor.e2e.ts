@@ -76,3 +76,32 @@ export const verdictTests: E2eTest[] = [
     },
   },
 ];
+
+export const exportTests: E2eTest[] = [
+  {
+    name: 'the chosen edit exports to a WAV of the planned length, with a cue list',
+    async run({ page, screenshot }) {
+      await page.getByTestId('mode-single').click();
+      await page.getByTestId('candidate').first().click();
+      await page.getByTestId('export').click();
+      await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+      const href = await page.getByTestId('export-download').getAttribute('href');
+      assert(href, 'no download link for the export');
+      const bytes = await page.evaluate(async (url) => {
+        const r = await fetch(url);
+        const b = new Uint8Array(await r.arrayBuffer());
+        return Array.from(b.subarray(0, 64)).concat([b.length]);
+      }, href);
+      const total = bytes.pop()!;
+      const header = Buffer.from(bytes);
+      assert(header.toString('ascii', 0, 4) === 'RIFF' && header.toString('ascii', 8, 12) === 'WAVE', 'the export is not a WAV file');
+      // Duration from the header: data bytes / (rate * block align), where the data chunk follows fmt.
+      const rate = header.readUInt32LE(24);
+      const blockAlign = header.readUInt16LE(32);
+      const seconds = (total - 44) / (rate * blockAlign);
+      assert(Math.abs(seconds - 30) < 0.06, `exported ${seconds.toFixed(3)} s, expected 30 s`);
+      await screenshot('13-export');
+      await page.getByTestId('mode-ab').click();
+    },
+  },
+];

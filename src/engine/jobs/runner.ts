@@ -32,7 +32,7 @@ export class JobRunner {
     private readonly publish: (job: JobInfo) => void,
   ) {}
 
-  start<T>(kind: string, title: string, fn: JobFn<T>, opts: { lane?: string; params?: unknown } = {}): { job: JobInfo; done: Promise<T> } {
+  start<T>(kind: string, title: string, fn: JobFn<T>, opts: { lane?: string; params?: Record<string, unknown>; songId?: string } = {}): { job: JobInfo; done: Promise<T> } {
     const info: JobInfo = {
       id: randomUUID(),
       kind,
@@ -43,8 +43,9 @@ export class JobRunner {
       startedAt: new Date().toISOString(),
       endedAt: null,
       error: null,
+      songId: opts.songId ?? null,
     };
-    this.store.insert(info, opts.params);
+    this.store.insert(info, { ...opts.params, ...(opts.songId ? { songId: opts.songId } : {}) });
     this.publish({ ...info });
     const controller = new AbortController();
     const lane = opts.lane ?? kind;

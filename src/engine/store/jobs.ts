@@ -11,6 +11,7 @@ interface JobRow {
   started_at: string;
   ended_at: string | null;
   error: string | null;
+  params: string;
 }
 
 const toInfo = (r: JobRow): JobInfo => ({
@@ -23,7 +24,17 @@ const toInfo = (r: JobRow): JobInfo => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   error: r.error,
+  songId: songIdOf(r.params),
 });
+
+function songIdOf(params: string): string | null {
+  try {
+    const id = (JSON.parse(params) as { songId?: unknown }).songId;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Jobs are rows so the UI and the CLI see the same list, and a restart knows what was interrupted. */
 export class JobStore {

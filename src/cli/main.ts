@@ -4,13 +4,14 @@ import { APP_VERSION } from '../engine/version';
 import type { Command, CommandArgs } from './command';
 import { analyzeCommand } from './commands/analyze';
 import { infoCommand } from './commands/info';
+import { backendsCommand, modelInfoCommand } from './commands/models-info';
 import { prefsCommand } from './commands/prefs';
 import { renderCommand } from './commands/render';
 import { scoreCommand, suggestCommand } from './commands/suggest';
 import { serveCommand } from './commands/serve';
 import { importCommand, songsCommand } from './commands/songs';
 
-export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, suggestCommand, scoreCommand, prefsCommand];
+export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, suggestCommand, scoreCommand, prefsCommand, backendsCommand, modelInfoCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

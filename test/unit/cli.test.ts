@@ -129,3 +129,23 @@ describe('recut CLI', () => {
     expect(fs.existsSync(path.join(home, 'x.wav'))).toBe(false);
   });
 });
+
+describe('recut model commands', () => {
+  it('model-info counts the reward model parameters', () => {
+    const r = recut('model-info', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().rewardModel).toMatchObject({ params: 2_630_273, inputs: 125, layers: 3, heads: 4, dModel: 256 });
+  });
+
+  it('backends lists every backend with availability, and refuses to remember one that cannot run', () => {
+    const r = recut('backends', '--no-measure', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const names = r.json().backends.map((b: { name: string }) => b.name);
+    for (const n of ['tensorflow', 'webgpu', 'wasm', 'cpu']) expect(names).toContain(n);
+    for (const b of r.json().backends) expect(b.available || typeof b.reason === 'string').toBe(true);
+    expect(recut('backends', '--no-measure', '--device', 'wasm', '--json').json().chosen).toBe('wasm');
+    const tfNode = r.json().backends.find((b: { name: string; available: boolean }) => b.name === 'tensorflow' && !b.available);
+    if (tfNode) expect(recut('backends', '--no-measure', '--device', 'tensorflow').code).toBe(2);
+    expect(recut('backends', '--device', 'quantum').code).toBe(2);
+  });
+});

@@ -6,7 +6,7 @@
  * because it is slower than WebAssembly for our models (see bench/reward-model.ts); it can still be forced.
  * tfjs has one global engine, so the selected backend is process-wide.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf';
 import { RecutError } from '../../../shared/errors';
 import { probeNativeTf, type NativeTfPackage } from './node-tf';
 import { configureWasm } from './wasm';

@@ -10,7 +10,7 @@
  * Weights are initialised in JavaScript (Glorot-uniform from a seeded PRNG), not by tfjs's random ops,
  * so the same seed gives the same bytes on every backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf';
 import { RecutError } from '../../../shared/errors';
 import { NUM_ACTIONS } from '../../../shared/edit-plan-actions';
 import { Prng } from '../../audio/synth/prng';

@@ -3,7 +3,7 @@
  * batched 3-D matmuls for attention, and weights as plain tf.Variables that trainStep and the
  * checkpoint code address by name). Architecture and parameter names: architecture.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tf';
 import { RecutError } from '../../../shared/errors';
 import {
   ACTION_DIM,

@@ -117,7 +117,7 @@ export class Engine {
       `Analysing ${song.title}`,
       async (ctx) => {
         ctx.progress(0.05, 'decoding');
-        const r = await analyzeFile(song.path, this.analyses);
+        const r = await analyzeFile(song.path, this.analyses, { inWorker: true, signal: ctx.signal });
         ctx.throwIfCancelled();
         if (r.info.contentHash !== songId) throw new RecutError('not_found', `the file of "${song.title}" has changed since it was imported: re-import it`);
         this.songs.setTempo(songId, r.analysis.tempo);

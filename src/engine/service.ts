@@ -85,6 +85,7 @@ export class Engine {
    */
   start(): void {
     this.jobStore.failInterrupted();
+    void this.chooseBackend();
     if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
   }
 
@@ -131,6 +132,21 @@ export class Engine {
     return done;
   }
 
+  private backend: { name: string; device: string; preference: string } | null = null;
+
+  /** Makes the user's backend choice (settings, 'auto' by default) tfjs's backend; falls back to auto. */
+  async chooseBackend(): Promise<void> {
+    const { selectBackend } = await import('./models/backends');
+    const preference = this.settings.get().backend;
+    try {
+      this.backend = { ...(await selectBackend(preference)), preference };
+    } catch (e) {
+      console.error(`[engine] backend ${preference} unavailable (${(e as Error).message}); using auto`);
+      this.backend = { ...(await selectBackend('auto')), preference };
+    }
+    this.emit('backendChosen', this.backend);
+  }
+
   /** The full analysis (features included) of a library song, analysing it first if needed. */
   async songAnalysis(songId: string): Promise<SongAnalysis> {
     await this.analyze(songId);
@@ -167,6 +183,7 @@ export class Engine {
       schemaVersion: schemaVersion(this.db),
       transport: 'direct' as const,
       engine: { state: 'ready' as const, restarts: 0, pid: process.pid, message: 'engine ready' },
+      backend: this.backend,
     }),
     listSongs: ({ query }) => ({ songs: this.songs.list(query) }),
     getSong: ({ songId }) => this.song(songId),
@@ -215,7 +232,11 @@ export class Engine {
     importPreferences: ({ path }) => this.prefs.importFile(path),
     exportPreferences: ({ path, format }) => this.prefs.exportFile(path, format),
     getSettings: () => this.settings.get(),
-    updateSettings: (patch) => this.settings.update(patch),
+    updateSettings: async (patch) => {
+      const next = this.settings.update(patch);
+      if (patch.backend !== undefined && patch.backend !== this.backend?.preference) await this.chooseBackend();
+      return next;
+    },
     listModels: () => ({ models: this.models.list().map(modelInfo) }),
     activateModel: ({ kind, version }) => {
       const v = this.models.find(kind, version);

@@ -61,7 +61,10 @@ export const AppInfo = z.object({
   schemaVersion: z.number().int(),
   transport: z.enum(['ipc', 'websocket', 'direct']),
   engine: EngineStatus,
+  /** The compute backend models run on, once chosen (at engine start, from the settings). */
+  backend: z.lazy(() => BackendInUse).nullable(),
 });
+export const BackendInUse = z.object({ name: z.string(), device: z.string(), preference: z.string() });
 export type AppInfo = z.infer<typeof AppInfo>;
 
 export const AnalysisSummary = z.object({
@@ -259,6 +262,7 @@ export const events = {
   preferencesChanged: z.object({ total: z.number().int().nonnegative() }),
   trainingMetrics: z.object({ jobId: id, kind: modelKind, point: MetricsPoint }),
   modelsChanged: z.object({ kind: modelKind }),
+  backendChosen: BackendInUse,
 } as const;
 
 export type EventName = keyof typeof events;

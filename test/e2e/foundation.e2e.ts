@@ -13,6 +13,8 @@ export const foundationTests: E2eTest[] = [
       const item = page.getByTestId('song-item').filter({ hasText: 'Recut Demo Song' });
       await item.waitFor({ timeout: 60_000 });
       assert((await page.getByTestId('song-count').textContent())?.includes('1 song'), 'expected exactly one song');
+      // The compute backend in use is shown (chosen by the engine at start).
+      await page.getByTestId('backend').waitFor({ timeout: 60_000 });
       await screenshot('01-library');
     },
   },

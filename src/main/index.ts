@@ -16,7 +16,15 @@ const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const indexHtml = path.join(__dirname, '../renderer/index.html');
 const appUrl = () => devServerUrl ?? pathToFileURL(indexHtml).href;
 
-const client = new EngineClient(() => spawnUtilityEngine(path.join(__dirname, 'engine-host.cjs')));
+// Model files shipped with the app: in resources/ when packaged (electron-builder extraResources),
+// in the project folder when run from source.
+const shippedModels = () => (app.isPackaged ? path.join(process.resourcesPath, 'models') : path.join(app.getAppPath(), 'resources', 'models'));
+const client = new EngineClient(() =>
+  spawnUtilityEngine(path.join(__dirname, 'engine-host.cjs'), {
+    ...process.env,
+    RECUT_BOOTSTRAP_POLICY: process.env.RECUT_BOOTSTRAP_POLICY ?? path.join(shippedModels(), 'bootstrap-policy.json'),
+  }),
+);
 let mainWindow: BrowserWindow | null = null;
 
 function createWindow(): void {

@@ -10,8 +10,12 @@ import { renderCommand } from './commands/render';
 import { scoreCommand, suggestCommand } from './commands/suggest';
 import { serveCommand } from './commands/serve';
 import { importCommand, songsCommand } from './commands/songs';
+import { evalCommand } from './commands/eval';
+import { modelsCommand } from './commands/models';
+import { trainPolicyCommand } from './commands/train-policy';
+import { trainRewardCommand } from './commands/train-reward';
 
-export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, suggestCommand, scoreCommand, prefsCommand, backendsCommand, modelInfoCommand];
+export const COMMANDS: Command[] = [serveCommand, infoCommand, songsCommand, importCommand, analyzeCommand, renderCommand, suggestCommand, scoreCommand, prefsCommand, backendsCommand, modelInfoCommand, trainRewardCommand, trainPolicyCommand, evalCommand, modelsCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

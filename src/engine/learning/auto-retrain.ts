@@ -1,0 +1,100 @@
+/**
+ * Background learning in the engine process (issue #5.4): after `everyVerdicts` new verdicts since
+ * the data the newest reward model saw, retrain the reward model; when a better one is activated,
+ * fine-tune the policy (PPO on the new reward). Jobs go through the engine's JobRunner, one lane per
+ * model, so the UI and the CLI see the same jobs with monotonic progress and can cancel them; an
+ * unfinished run left by a killed engine is resumed on start.
+ *
+ * Wiring (src/engine/service.ts): `this.autoRetrain = startAutoRetrain(this)` at the end of
+ * `Engine.start()`, `this.autoRetrain?.notify()` after `addPreference`/`importPreferences`, and
+ * `this.autoRetrain?.stop()` in `close()`.
+ */
+import type { Engine } from '../service';
+import { learningDeps, type LearningDeps } from './context';
+import type { BackendPreference } from '../models/backends';
+import { TrainingRun } from './run-state';
+import { trainPolicy, type PolicyAlgorithm } from './train-policy';
+import { trainRewardModel } from './train-reward';
+
+export interface AutoRetrainOptions {
+  everyVerdicts?: number;
+  policyAlgorithm?: PolicyAlgorithm;
+  policySteps?: number;
+  backend?: BackendPreference;
+  /** also check on a timer (ms); 0 = only on notify() */
+  pollMs?: number;
+}
+
+export interface AutoRetrain {
+  /** Call after verdicts were added: starts a retrain when enough are new. */
+  notify(): void;
+  /** Resolves when the jobs started so far have settled (tests). */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+export const DEFAULT_RETRAIN_EVERY = 20;
+
+/** Verdicts newer than those the newest reward version was trained on. */
+export function newVerdicts(deps: LearningDeps): number {
+  const newest = deps.models.list('reward')[0];
+  const after = Number(newest?.dataRange.maxPreferenceId ?? 0) || 0;
+  return deps.prefs.count({ afterId: after });
+}
+
+export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}): AutoRetrain {
+  const deps = learningDeps(engine);
+  const every = opts.everyVerdicts ?? DEFAULT_RETRAIN_EVERY;
+  let busy: Promise<void> | null = null;
+  let stopped = false;
+
+  const runPolicy = (resume: boolean) =>
+    engine.jobs.start(
+      'train-policy',
+      `Fine-tuning the policy (${(opts.policyAlgorithm ?? 'ppo').toUpperCase()}) after a better reward model`,
+      (ctx) => trainPolicy(deps, { algorithm: opts.policyAlgorithm ?? 'ppo', totalSteps: opts.policySteps ?? 20, backend: opts.backend, resume }, ctx),
+      { lane: 'model:policy' },
+    ).done;
+
+  const cycle = async (resumeReward: boolean) => {
+    const r = await engine.jobs.start(
+      'train-reward',
+      `Retraining the reward model (${newVerdicts(deps)} new verdicts)`,
+      (ctx) => trainRewardModel(deps, { backend: opts.backend, resume: resumeReward }, ctx),
+      { lane: 'model:reward' },
+    ).done;
+    if (r.promoted && !stopped) await runPolicy(false);
+  };
+
+  const launch = (fn: () => Promise<void>) => {
+    busy = fn()
+      .catch(() => undefined) // the job's failure is recorded on the job itself
+      .finally(() => {
+        busy = null;
+        if (!stopped && newVerdicts(deps) >= every) notify();
+      });
+  };
+
+  const notify = () => {
+    if (stopped || busy) return;
+    if (newVerdicts(deps) >= every) launch(() => cycle(false));
+  };
+
+  // A run a killed engine left behind continues first.
+  if (TrainingRun.latestUnfinished(deps.layout, 'reward')) launch(() => cycle(true));
+  else if (TrainingRun.latestUnfinished(deps.layout, 'policy')) launch(() => runPolicy(true).then(() => undefined));
+  else notify();
+
+  const timer = opts.pollMs ? setInterval(notify, opts.pollMs) : null;
+  timer?.unref();
+  return {
+    notify,
+    idle: async () => {
+      while (busy) await busy;
+    },
+    stop: () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { identityPlan, type EditPlan } from '../../shared/edit-plan';
+import { buildRewardInputs } from '../models/reward/inputs';
+import type { PreferenceRecord } from '../store/preferences';
+import { cropTogether, MAX_SINGLE_PAIRS, pairsFromPreferences, validationSongs } from './reward-data';
+
+const p1 = identityPlan(8);
+const p2: EditPlan = { ...p1, segments: [{ from: 0, to: 4, repeat: 1 }] };
+let id = 0;
+const rec = (r: Partial<PreferenceRecord>): PreferenceRecord => ({
+  id: ++id, uid: `u${id}`, songId: 's1', kind: 'pair', planA: p1, planB: p2, choice: 'a', verdict: null, strength: 1, targetSeconds: null,
+  policyVersion: null, rewardVersion: null, seed: null, source: 'test', createdAt: '', deletedAt: null, ...r,
+});
+
+describe('reward training data', () => {
+  it('maps choices to Bradley-Terry targets with strength as weight, and skips undone verdicts', () => {
+    const pairs = pairsFromPreferences([rec({ choice: 'a', strength: 3 }), rec({ choice: 'b' }), rec({ choice: 'tie' }), rec({ choice: 'a', deletedAt: 'x' })]);
+    expect(pairs.map((p) => [p.target, p.weight])).toEqual([[1, 3], [0, 1], [0.5, 1]]);
+  });
+
+  it('pairs accepted against rejected single verdicts of the same song only', () => {
+    const singles = [
+      rec({ kind: 'single', planB: null, choice: null, verdict: 'accept', planA: p1, strength: 3 }),
+      rec({ kind: 'single', planB: null, choice: null, verdict: 'reject', planA: p2, strength: 2 }),
+      rec({ kind: 'single', planB: null, choice: null, verdict: 'reject', planA: p2, songId: 's2' }),
+    ];
+    const pairs = pairsFromPreferences(singles);
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]).toMatchObject({ songId: 's1', a: p1, b: p2, target: 1, weight: 2 });
+    const many = Array.from({ length: 10 }, (_, i) => rec({ kind: 'single', planB: null, choice: null, verdict: i < 5 ? 'accept' : 'reject' }));
+    expect(pairsFromPreferences(many)).toHaveLength(Math.min(25, MAX_SINGLE_PAIRS));
+  });
+
+  it('splits validation by song, deterministically, never all songs', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `song${i}`);
+    const v = validationSongs(ids, 0.2, 7);
+    expect(v.size).toBe(2);
+    expect([...validationSongs(ids, 0.2, 7)]).toEqual([...v]);
+    expect(validationSongs(['a', 'b'], 0.2).size).toBe(1);
+    expect(validationSongs(['a'], 0.5).size).toBe(0);
+  });
+
+  it('crops both candidates to one window that holds every beat where they differ', () => {
+    const n = 300;
+    const f = { matrix: new Float32Array((n + 1) * 121).map((_, i) => (i % 7) / 7), rows: n + 1 };
+    const act = new Array(n).fill(0);
+    const other = [...act];
+    for (let k = 150; k < 170; k++) other[k] = 1;
+    const [a, b] = cropTogether(buildRewardInputs(f, act), buildRewardInputs(f, other), 64);
+    expect(a.rows).toBe(64);
+    expect(b.rows).toBe(64);
+    expect(Array.from(b.actions).filter((x) => x === 1)).toHaveLength(20);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * From stored verdicts to Bradley-Terry training pairs for the reward model.
+ *
+ * - A pair verdict is one pair: target 1 (A), 0 (B) or 0.5 (tie), weight = strength.
+ * - Single verdicts count too: on each song, every accepted plan is paired against every rejected one
+ *   (accepted wins, weight = the weaker of the two strengths), at most MAX_SINGLE_PAIRS per song.
+ * - Validation is split by song (every pair of a held-out song is held out), chosen by a seeded hash of
+ *   the song id, so no song and no mirrored copy of a pair is on both sides. (Mirrored copies are not
+ *   added at all: the Bradley-Terry loss of (B, A, 1-t) equals that of (A, B, t), so they add nothing.)
+ * - Inputs: per-beat actions from the plan (actionsFromPlan), then buildRewardInputs. Songs longer
+ *   than `maxBeats` are cropped, both candidates to the same window, centred on where they differ.
+ */
+import { createHash } from 'node:crypto';
+import { actionsFromPlan } from '../../shared/edit-plan-actions';
+import type { EditPlan } from '../../shared/edit-plan';
+import type { SongAnalysis } from '../analysis/analyze';
+import { buildRewardInputs, sliceRewardInputs, type RewardInputs } from '../models/reward/inputs';
+import type { PreferencePair } from '../models/reward/train';
+import type { PreferenceRecord } from '../store/preferences';
+
+export const MAX_SINGLE_PAIRS = 30;
+export const DEFAULT_MAX_TRAIN_BEATS = 160;
+
+export interface PlanPair {
+  songId: string;
+  a: EditPlan;
+  b: EditPlan;
+  target: number;
+  weight: number;
+  /** preference ids this pair came from */
+  from: number[];
+}
+
+export function pairsFromPreferences(prefs: readonly PreferenceRecord[]): PlanPair[] {
+  const out: PlanPair[] = [];
+  const singles = new Map<string, { accept: PreferenceRecord[]; reject: PreferenceRecord[] }>();
+  for (const p of prefs) {
+    if (p.deletedAt) continue;
+    if (p.kind === 'pair' && p.planB && p.choice) {
+      out.push({ songId: p.songId, a: p.planA, b: p.planB, target: p.choice === 'a' ? 1 : p.choice === 'b' ? 0 : 0.5, weight: p.strength, from: [p.id] });
+    } else if (p.kind === 'single' && p.verdict) {
+      const s = singles.get(p.songId) ?? { accept: [], reject: [] };
+      s[p.verdict].push(p);
+      singles.set(p.songId, s);
+    }
+  }
+  for (const [songId, s] of singles) {
+    let n = 0;
+    for (const acc of s.accept) {
+      for (const rej of s.reject) {
+        if (n++ >= MAX_SINGLE_PAIRS) break;
+        out.push({ songId, a: acc.planA, b: rej.planA, target: 1, weight: Math.min(acc.strength, rej.strength), from: [acc.id, rej.id] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Songs held out for validation: about `share` of them (at least one when there are two or more). */
+export function validationSongs(songIds: readonly string[], share = 0.2, seed = 1): Set<string> {
+  const unique = [...new Set(songIds)].sort();
+  if (unique.length < 2) return new Set();
+  const key = (id: string) => createHash('sha256').update(`${seed}:${id}`).digest('hex');
+  const ranked = unique.sort((x, y) => (key(x) < key(y) ? -1 : 1));
+  const n = Math.max(1, Math.min(unique.length - 1, Math.round(unique.length * share)));
+  return new Set(ranked.slice(0, n));
+}
+
+/** Turns plan pairs into model inputs (cached per song and plan). Pairs whose plans do not fit the song are dropped. */
+export class PairEncoder {
+  private readonly cache = new Map<string, RewardInputs>();
+  dropped = 0;
+
+  constructor(
+    private readonly analysisOf: (songId: string) => SongAnalysis,
+    private readonly maxBeats = DEFAULT_MAX_TRAIN_BEATS,
+  ) {}
+
+  inputs(songId: string, plan: EditPlan): RewardInputs {
+    const key = `${songId}:${JSON.stringify(plan)}`;
+    let x = this.cache.get(key);
+    if (!x) {
+      const a = this.analysisOf(songId);
+      const actions = actionsFromPlan(plan, a.beats.length);
+      x = buildRewardInputs({ matrix: a.features.matrix, rows: a.features.rows }, actions);
+      this.cache.set(key, x);
+    }
+    return x;
+  }
+
+  encode(pairs: readonly PlanPair[]): PreferencePair[] {
+    const out: PreferencePair[] = [];
+    for (const p of pairs) {
+      try {
+        let a = this.inputs(p.songId, p.a);
+        let b = this.inputs(p.songId, p.b);
+        if (a.rows > this.maxBeats) [a, b] = cropTogether(a, b, this.maxBeats);
+        out.push({ a, b, target: p.target, weight: p.weight });
+      } catch {
+        this.dropped++;
+      }
+    }
+    return out;
+  }
+}
+
+/** The same window of both candidates, centred on the beats where their actions differ. */
+export function cropTogether(a: RewardInputs, b: RewardInputs, length: number): [RewardInputs, RewardInputs] {
+  let first = -1;
+  let last = -1;
+  for (let t = 0; t < a.rows; t++) {
+    if (a.actions[t] !== b.actions[t]) {
+      if (first < 0) first = t;
+      last = t;
+    }
+  }
+  const mid = first < 0 ? a.rows >> 1 : (first + last) >> 1;
+  const start = Math.max(0, Math.min(a.rows - length, mid - (length >> 1)));
+  return [sliceRewardInputs(a, start, length), sliceRewardInputs(b, start, length)];
+}

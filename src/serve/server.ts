@@ -72,6 +72,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // ws reports a frame over maxPayload (and protocol errors) as an 'error' event and then closes
+      // the socket (1009...); unhandled, that event would end the whole serve process.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => void handleMessage(ws, data, isBinary, opts.client));
       ws.send(JSON.stringify({ type: 'event', event: 'engineStatus', payload: opts.client.status } satisfies EventMessage));
     });

@@ -33,7 +33,9 @@ export type EventMessage = z.infer<typeof EventMessage>;
 /** Checks a request's method name and params against the contract; throws `invalid_argument`. */
 export function parseCall(method: unknown, params: unknown): { method: MethodName; params: unknown } {
   if (!isMethodName(method)) {
-    throw new RecutError('invalid_argument', `unknown method ${JSON.stringify(String(method).slice(0, 64))}`);
+    // String(x) throws on objects without a prototype: name only what is safe to print.
+    const name = typeof method === 'string' ? JSON.stringify(method.slice(0, 64)) : `(a ${method === null ? 'null' : typeof method}, not a method name)`;
+    throw new RecutError('invalid_argument', `unknown method ${name}`);
   }
   const parsed = methods[method].input.safeParse(params ?? {});
   if (!parsed.success) {

@@ -116,6 +116,14 @@ export function writeCheckpoint(path: string, c: CheckpointContents, specs: read
 /** Reads and fully validates a checkpoint; returns its tensors only when every check passed. */
 export function readCheckpoint(path: string, expect: CheckpointExpectation): CheckpointContents {
   const expectedPayload = expect.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  // Only a regular file: opening a FIFO would block forever and a directory fails with a raw EISDIR.
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(path);
+  } catch {
+    // the open below reports a missing or unreadable file
+  }
+  if (st && !st.isFile()) throw invalid(path, 'not a regular file');
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');

@@ -100,6 +100,8 @@ export function loadPolicy(path: string): PolicyCheckpoint {
   } catch (e) {
     throw new RecutError('not_found', `policy checkpoint not found: ${path}`, { code: (e as NodeJS.ErrnoException).code });
   }
+  // A FIFO or a device (a symlink to /dev/zero) would block or read forever: regular files only.
+  if (!st.isFile()) throw bad(`${path} is not a regular file`);
   if (st.size > MAX_FILE_BYTES) throw bad(`file is ${st.size} bytes, larger than any policy`);
   return parsePolicy(fs.readFileSync(path, 'utf8'));
 }

@@ -24,6 +24,7 @@ export default defineConfig({
           'engine-host': resolve(__dirname, 'src/main/engine-host.ts'),
           // Worker threads of the engine: emitted next to engine-host.cjs, found there at run time.
           'analysis-worker': resolve(__dirname, 'src/engine/analysis/analysis-worker.ts'),
+          'training-worker': resolve(__dirname, 'src/engine/learning/training-worker.ts'),
         },
         // .cjs: package.json says "type": "module", and the main process is CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },

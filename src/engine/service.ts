@@ -30,6 +30,10 @@ import { SettingsStore } from './store/settings';
 import { JobStore } from './store/jobs';
 import { SongStore } from './store/songs';
 import { APP_VERSION } from './version';
+import { startAutoRetrain, type AutoRetrain } from './learning/auto-retrain';
+import { RewardScorer } from './learning/reward-scorer';
+import { PolicyModel } from './models/policy/model';
+import { loadPolicy } from './models/policy/weights';
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -73,7 +77,10 @@ export class Engine {
         this.emit('libraryChanged', { reason: 'imported', songIds: [r.songs[0].id] });
         return r.songs[0];
       },
-      onChanged: () => this.emit('preferencesChanged', { total: this.prefs.total() }),
+      onChanged: (added) => {
+        this.emit('preferencesChanged', { total: this.prefs.total() });
+        if (added > 0) this.autoRetrain?.notify();
+      },
     });
     this.jobStore = new JobStore(this.db);
     this.jobs = new JobRunner(this.jobStore, (job) => this.emit('jobUpdate', job));
@@ -85,7 +92,10 @@ export class Engine {
    */
   start(): void {
     this.jobStore.failInterrupted();
-    void this.chooseBackend();
+    void this.chooseBackend().then(() => {
+      const s = this.settings.get();
+      if (s.autoRetrainAfter > 0) this.autoRetrain = startAutoRetrain(this, { everyVerdicts: s.autoRetrainAfter, backend: s.backend });
+    });
     if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
   }
 
@@ -97,6 +107,7 @@ export class Engine {
   }
 
   close(): void {
+    this.autoRetrain?.stop();
     this.db.close();
   }
 
@@ -133,6 +144,7 @@ export class Engine {
   }
 
   private backend: { name: string; device: string; preference: string } | null = null;
+  private autoRetrain: AutoRetrain | null = null;
 
   /** Makes the user's backend choice (settings, 'auto' by default) tfjs's backend; falls back to auto. */
   async chooseBackend(): Promise<void> {
@@ -155,9 +167,40 @@ export class Engine {
     return a;
   }
 
-  /** The policy and reward model suggestions use: the bootstrap policy and dense reward until trained ones exist. */
+  private loaded: { policy?: { id: number; model: PolicyModel }; reward?: { id: number; scorer: RewardScorer } } = {};
+
+  /**
+   * The policy and reward model suggestions use: the active versions (loaded once each), or the
+   * bootstrap policy and the dense reward alone until trained ones exist.
+   */
   activeModels(): ActiveModels {
-    return { policy: undefined, policyVersion: 'bootstrap', reward: undefined, rewardVersion: null };
+    const pv = this.models.active('policy');
+    const rv = this.models.active('reward');
+    if (pv && this.loaded.policy?.id !== pv.id) this.loaded.policy = { id: pv.id, model: new PolicyModel(loadPolicy(pv.checkpoint).weights) };
+    if (rv && this.loaded.reward?.id !== rv.id) {
+      this.loaded.reward?.scorer.dispose();
+      this.loaded.reward = { id: rv.id, scorer: RewardScorer.fromVersion(rv) };
+    }
+    return {
+      policy: pv ? this.loaded.policy!.model : undefined,
+      policyVersion: pv?.name ?? 'bootstrap',
+      reward: rv ? this.loaded.reward!.scorer : undefined,
+      rewardVersion: rv?.name ?? null,
+    };
+  }
+
+  /** Live training curves for the dashboard. */
+  emitTrainingMetrics(jobId: string, kind: 'reward' | 'policy', step: number, metrics: Record<string, number>): void {
+    this.emit('trainingMetrics', { jobId, kind, point: { step, metrics } });
+  }
+
+  modelsChanged(kind: 'reward' | 'policy'): void {
+    this.emit('modelsChanged', { kind });
+  }
+
+  /** Training reads analyses from the cache: make sure every song with verdicts has one. */
+  async analyzeSongsWithVerdicts(): Promise<void> {
+    for (const songId of new Set(this.prefs.songIds())) if (this.songs.get(songId)) await this.analyze(songId);
   }
 
   private ensureDemo(): Promise<SongSummary> {

@@ -105,3 +105,19 @@ export const exportTests: E2eTest[] = [
     },
   },
 ];
+
+export const trainingTests: E2eTest[] = [
+  {
+    name: 'the verdicts start a retrain in the background and a new model version appears on the dashboard',
+    async run({ page, screenshot }) {
+      await page.getByTestId('nav-training').click();
+      await page.getByTestId('training').waitFor();
+      await page.getByTestId('training-job').filter({ hasText: 'Retraining the reward model' }).first().waitFor({ timeout: 120_000 });
+      await screenshot('20-training-running');
+      await page.getByTestId('model-versions').filter({ hasText: 'reward-v1' }).waitFor({ timeout: 420_000 });
+      await page.getByTestId('metrics-chart').waitFor({ timeout: 60_000 });
+      await screenshot('21-training-done');
+      await page.getByTestId('nav-edit').click();
+    },
+  },
+];

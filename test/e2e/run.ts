@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, RESULTS, startServe, type E2eContext, type E2eTest } from './harness';
 import { foundationTests } from './foundation.e2e';
-import { editorTests, exportTests, verdictTests } from './editor.e2e';
+import { editorTests, exportTests, trainingTests, verdictTests } from './editor.e2e';
 
-const TESTS: E2eTest[] = [...foundationTests, ...editorTests, ...exportTests, ...verdictTests];
+const TESTS: E2eTest[] = [...foundationTests, ...editorTests, ...exportTests, ...verdictTests, ...trainingTests];
 
 async function main(): Promise<number> {
   fs.mkdirSync(RESULTS, { recursive: true });

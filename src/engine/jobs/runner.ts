@@ -4,6 +4,8 @@ import { RecutError } from '../../shared/errors';
 import type { JobStore } from '../store/jobs';
 
 export interface JobContext {
+  /** The job's id (training runs key their metrics history by it). */
+  readonly jobId: string;
   /** Reports progress in [0, 1]; values below the last one are ignored, so progress never goes backwards. */
   progress(fraction: number, message?: string): void;
   readonly signal: AbortSignal;
@@ -83,6 +85,7 @@ export class JobRunner {
       this.publish({ ...info });
     };
     const ctx: JobContext = {
+      jobId: info.id,
       signal: controller.signal,
       progress: (fraction, message) => {
         const p = Math.min(1, Math.max(info.progress, Number.isFinite(fraction) ? fraction : 0));

@@ -13,8 +13,8 @@ import type { Engine } from '../service';
 import { learningDeps, type LearningDeps } from './context';
 import type { BackendPreference } from '../models/backends';
 import { TrainingRun } from './run-state';
-import { trainPolicy, type PolicyAlgorithm } from './train-policy';
-import { trainRewardModel } from './train-reward';
+import type { PolicyAlgorithm } from './train-policy';
+import { trainInWorker } from './train-in-worker';
 
 export interface AutoRetrainOptions {
   everyVerdicts?: number;
@@ -48,22 +48,36 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
   let busy: Promise<void> | null = null;
   let stopped = false;
 
+  // Training runs in a worker thread (train-in-worker.ts): the engine keeps answering calls meanwhile.
+  const home = engine.layout.root;
+  const metrics = (kind: 'reward' | 'policy', jobId: string) => (step: number, m: Record<string, number>) =>
+    engine.emitTrainingMetrics(jobId, kind, step, m);
   const runPolicy = (resume: boolean) =>
     engine.jobs.start(
       'train-policy',
       `Fine-tuning the policy (${(opts.policyAlgorithm ?? 'ppo').toUpperCase()}) after a better reward model`,
-      (ctx) => trainPolicy(deps, { algorithm: opts.policyAlgorithm ?? 'ppo', totalSteps: opts.policySteps ?? 20, backend: opts.backend, resume }, ctx),
+      (ctx) =>
+        trainInWorker(
+          { home, jobId: ctx.jobId, kind: 'policy', opts: { algorithm: opts.policyAlgorithm ?? 'ppo', totalSteps: opts.policySteps ?? 20, backend: opts.backend, resume } },
+          ctx,
+          metrics('policy', ctx.jobId),
+        ),
       { lane: 'model:policy' },
     ).done;
 
   const cycle = async (resumeReward: boolean) => {
+    await engine.analyzeSongsWithVerdicts();
     const r = await engine.jobs.start(
       'train-reward',
       `Retraining the reward model (${newVerdicts(deps)} new verdicts)`,
-      (ctx) => trainRewardModel(deps, { backend: opts.backend, resume: resumeReward }, ctx),
+      (ctx) => trainInWorker({ home, jobId: ctx.jobId, kind: 'reward', opts: { backend: opts.backend, resume: resumeReward } }, ctx, metrics('reward', ctx.jobId)),
       { lane: 'model:reward' },
     ).done;
-    if (r.promoted && !stopped) await runPolicy(false);
+    engine.modelsChanged('reward');
+    if (r.promoted && !stopped) {
+      await runPolicy(false);
+      engine.modelsChanged('policy');
+    }
   };
 
   const launch = (fn: () => Promise<void>) => {

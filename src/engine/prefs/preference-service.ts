@@ -57,6 +57,11 @@ export class PreferenceService {
     return this.deps.prefs.count();
   }
 
+  /** Songs that have live verdicts. */
+  songIds(): string[] {
+    return [...new Set(this.deps.prefs.list().map((p) => p.songId))];
+  }
+
   list(songId?: string): { preferences: SavedPreference[]; total: number } {
     const all = this.deps.prefs.list(songId ? { songId } : {});
     return { preferences: all.slice(-500).reverse().map(toSaved), total: all.length };

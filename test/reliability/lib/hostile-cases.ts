@@ -54,6 +54,12 @@ export function hostileCheckpoints(good: Buffer, seed: number): HostileCase[] {
     b[at] ^= 1 << r.int(0, 7);
     out.push({ name: `bitflip-at-${at}`, bytes: b, expect: ['invalid_checkpoint'] });
   }
+  // One digit of a normalisation mean changed: the model would load with wrong statistics. Only a
+  // checksum over the header catches this (the payload sha256 does not cover it).
+  const digit = Buffer.from(good);
+  const at = digit.indexOf('"mean":[') + 12;
+  digit[at] = digit[at] === 0x31 ? 0x32 : 0x31;
+  bad('header-digit-normalization', digit);
   const big = Buffer.from(good);
   big.writeUInt32LE(0xffffffff, 8);
   bad('header-length-4gb', big);

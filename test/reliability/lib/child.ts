@@ -12,6 +12,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'recut-reliability');
 
 const built = new Map<string, Promise<string>>();
+const files = new Set<string>();
 
 /** Bundles `test/reliability/children/<name>.ts` and returns the path of the runnable .mjs. */
 export function bundleChild(name: string): Promise<string> {
@@ -32,6 +33,7 @@ export function bundleChild(name: string): Promise<string> {
         // CommonJS packages bundled into ESM still call require(): give them one.
         banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       });
+      files.add(outfile);
       return outfile;
     })();
     built.set(name, p);
@@ -40,7 +42,8 @@ export function bundleChild(name: string): Promise<string> {
 }
 
 export function removeBundles(): void {
-  for (const p of built.values()) void p.then((f) => fs.rmSync(f, { force: true })).catch(() => undefined);
+  for (const f of files) fs.rmSync(f, { force: true });
+  files.clear();
   built.clear();
 }
 

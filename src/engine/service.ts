@@ -94,7 +94,8 @@ export class Engine {
     this.jobStore.failInterrupted();
     void this.chooseBackend().then(() => {
       const s = this.settings.get();
-      if (s.autoRetrainAfter > 0) this.autoRetrain = startAutoRetrain(this, { everyVerdicts: s.autoRetrainAfter, backend: s.backend });
+      // Always started (it also resumes a run a dead engine left); 0 verdicts = retrain only on request.
+      this.autoRetrain = startAutoRetrain(this, { everyVerdicts: s.autoRetrainAfter, backend: s.backend });
     });
     if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
   }
@@ -294,6 +295,11 @@ export class Engine {
       return active;
     },
     getTrainingMetrics: ({ jobId }) => ({ points: this.models.metrics(jobId) }),
+    startTraining: ({ kind }) => {
+      if (!this.autoRetrain) throw new RecutError('engine_unavailable', 'the learning loop is still starting; try again in a moment');
+      if (this.prefs.total() === 0) throw new RecutError('invalid_argument', 'there are no verdicts to learn from yet');
+      return { started: this.autoRetrain.trainNow(kind) };
+    },
     listJobs: () => ({ jobs: this.jobs.list() }),
     cancelJob: ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
   };

@@ -38,6 +38,7 @@ export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): RecutBrid
     listModels: call('listModels'),
     activateModel: call('activateModel'),
     rollbackModel: call('rollbackModel'),
+    startTraining: call('startTraining'),
     getTrainingMetrics: call('getTrainingMetrics'),
     listJobs: call('listJobs'),
     cancelJob: call('cancelJob'),

@@ -244,6 +244,7 @@ export const methods = {
   listModels: { input: empty, output: z.object({ models: z.array(ModelVersionInfo) }) },
   activateModel: { input: z.object({ kind: modelKind, version: z.string().min(1).max(32) }).strict(), output: ModelVersionInfo },
   rollbackModel: { input: z.object({ kind: modelKind }).strict(), output: ModelVersionInfo },
+  startTraining: { input: z.object({ kind: modelKind }).strict(), output: z.object({ started: z.boolean() }) },
   getTrainingMetrics: { input: z.object({ jobId: id }).strict(), output: z.object({ points: z.array(MetricsPoint) }) },
   listJobs: { input: empty, output: z.object({ jobs: z.array(JobInfo) }) },
   cancelJob: { input: z.object({ jobId: id }).strict(), output: z.object({ cancelled: z.boolean() }) },

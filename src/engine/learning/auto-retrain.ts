@@ -28,6 +28,8 @@ export interface AutoRetrainOptions {
 export interface AutoRetrain {
   /** Call after verdicts were added: starts a retrain when enough are new. */
   notify(): void;
+  /** The user's "retrain now": the reward model (then the policy if it improved), or the policy alone. */
+  trainNow(kind: 'reward' | 'policy'): boolean;
   /** Resolves when the jobs started so far have settled (tests). */
   idle(): Promise<void>;
   stop(): void;
@@ -85,13 +87,19 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
       .catch(() => undefined) // the job's failure is recorded on the job itself
       .finally(() => {
         busy = null;
-        if (!stopped && newVerdicts(deps) >= every) notify();
+        if (!stopped && every > 0 && newVerdicts(deps) >= every) notify();
       });
   };
 
   const notify = () => {
-    if (stopped || busy) return;
+    if (stopped || busy || every <= 0) return;
     if (newVerdicts(deps) >= every) launch(() => cycle(false));
+  };
+
+  const trainNow = (kind: 'reward' | 'policy') => {
+    if (stopped || busy) return false;
+    launch(() => (kind === 'reward' ? cycle(false) : runPolicy(false).then(() => engine.modelsChanged('policy'))));
+    return true;
   };
 
   // A run a killed engine left behind continues first.
@@ -103,6 +111,7 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
   timer?.unref();
   return {
     notify,
+    trainNow,
     idle: async () => {
       while (busy) await busy;
     },

@@ -2,7 +2,7 @@ import { runEval } from '../src/engine/learning/eval';
 
 /**
  * The learning loop's proof and its cost (issue #5.5): `recut eval` with its defaults (4 simulated
- * editors, 10 songs: 8 train / 2 held out, 200 verdicts, reward model, then PPO and DPO). Reports per
+ * editors, 12 songs: 8 train / 4 held out, 200 verdicts, reward model, then PPO and DPO). Reports per
  * editor the reward model's held-out pair accuracy, the policies' win rates on held-out songs, duration
  * exactness, KL to the reference, and the wall time of every stage on this machine.
  */

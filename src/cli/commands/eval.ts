@@ -25,7 +25,7 @@ export const evalCommand: Command = {
     if (algorithms?.some((a) => !['ppo', 'dpo', 'ipo'].includes(a))) throw new RecutError('invalid_argument', '--algorithms takes ppo, dpo, ipo');
     const steps = { ppo: num('ppo-steps', 15), dpo: num('dpo-steps', 60), ipo: num('dpo-steps', 60) };
     const r = await runEval({
-      editors: list('editors'), home: args.values.home ? path.resolve(args.values.home as string) : undefined, songs: num('songs', 10), heldOut: num('held-out', 2),
+      editors: list('editors'), home: args.values.home ? path.resolve(args.values.home as string) : undefined, songs: num('songs', 12), heldOut: num('held-out', 4),
       verdicts: num('verdicts', 200), algorithms, policySteps: steps, seed: num('seed', 1), backend: (args.values.device as never) ?? 'auto', log: (l) => io.print(l),
     });
     for (const e of r.editors) {

@@ -28,7 +28,8 @@ export interface DpoOptions {
   batchPairs: number;
 }
 
-export const DPO_DEFAULTS: DpoOptions = { loss: 'dpo', beta: 0.1, learningRate: 3e-3, batchPairs: 32 };
+/** beta 0.1 (TRL); the rate from a sweep on the simulated editors (1e-3 vs 3e-3: same held-out scores, half the KL). */
+export const DPO_DEFAULTS: DpoOptions = { loss: 'dpo', beta: 0.1, learningRate: 1e-3, batchPairs: 32 };
 
 export class DpoTrainer {
   readonly optimizer: tf.AdamOptimizer;

@@ -94,8 +94,8 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
   const t0 = performance.now();
   const say = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 1;
-  const nSongs = opts.songs ?? 10;
-  const nHeld = opts.heldOut ?? 2;
+  const nSongs = opts.songs ?? 12;
+  const nHeld = opts.heldOut ?? 4;
   if (nSongs - nHeld < 2 || nHeld < 1) throw new RecutError('invalid_argument', 'eval needs at least 2 training songs and 1 held-out song');
   const layout = ensureHome(home);
   const db = openDatabase(layout.database);
@@ -158,7 +158,7 @@ async function heldOutPairAccuracy(editor: SimEditor, held: SimSong[], checkpoin
   }
 }
 
-function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel): Omit<PolicyEval, 'algorithm' | 'version' | 'trainRewardBefore' | 'trainRewardAfter' | 'wallSeconds'> {
+export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel): Omit<PolicyEval, 'algorithm' | 'version' | 'trainRewardBefore' | 'trainRewardAfter' | 'wallSeconds'> {
   const ref = boot ? clonePolicy(boot) : tuned;
   const songs: PolicyEval['songs'] = [];
   let exact = 0;

@@ -19,7 +19,8 @@ export function runHost(): void {
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   const send = (m: HostOutMessage) => {
     if (parentPort) parentPort.postMessage(m);
-    else process.send?.(m);
+    // The parent may be gone (killed): the error is reported to the callback, not thrown (no EPIPE crash).
+    else if (process.connected) process.send?.(m, undefined, {}, () => undefined);
   };
   const onMessage = (listener: (data: unknown) => void) => {
     if (parentPort) parentPort.on('message', (e) => listener(e.data));

@@ -30,6 +30,7 @@ import { SettingsStore } from './store/settings';
 import { JobStore } from './store/jobs';
 import { SongStore } from './store/songs';
 import { APP_VERSION } from './version';
+import { removeStaleTemps } from './fs/atomic';
 import { startAutoRetrain, type AutoRetrain } from './learning/auto-retrain';
 import { RewardScorer } from './learning/reward-scorer';
 import { PolicyModel } from './models/policy/model';
@@ -92,6 +93,11 @@ export class Engine {
    */
   start(): void {
     this.jobStore.failInterrupted();
+    // Writes a killed engine left half-done (checkpoints, exports): their temp files go.
+    for (const dir of [this.layout.models, this.layout.exports, this.layout.demo]) {
+      removeStaleTemps(dir);
+      for (const sub of fs.readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) removeStaleTemps(`${dir}/${sub.name}`);
+    }
     void this.chooseBackend().then(() => {
       const s = this.settings.get();
       // Always started (it also resumes a run a dead engine left); 0 verdicts = retrain only on request.

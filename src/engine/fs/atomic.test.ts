@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecutError } from '../../shared/errors';
-import { writeFileAtomic } from './atomic';
+import { removeStaleTemps, writeFileAtomic } from './atomic';
 
 const dirs: string[] = [];
 const tmpdir = () => {
@@ -42,5 +42,21 @@ describe('writeFileAtomic', () => {
     }
     expect(fs.readFileSync(file, 'utf8')).toBe('old');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('removeStaleTemps', () => {
+  it('removes temp files of dead writers, keeps those of live ones and other files', () => {
+    const dir = tmpdir();
+    const dead = 2 ** 22 + 12345; // above the default pid_max: never a live process
+    fs.writeFileSync(path.join(dir, `.model.rckpt.${dead}.0123abcd.tmp`), 'torn');
+    fs.writeFileSync(path.join(dir, `.model.rckpt.${process.pid}.89abcdef.tmp`), 'in progress');
+    fs.writeFileSync(path.join(dir, 'model.rckpt'), 'good');
+    expect(removeStaleTemps(dir)).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual([`.model.rckpt.${process.pid}.89abcdef.tmp`, 'model.rckpt']);
+    // A write cleans its own target's leftovers.
+    fs.writeFileSync(path.join(dir, `.model.rckpt.${dead}.fedcba98.tmp`), 'torn');
+    writeFileAtomic(path.join(dir, 'model.rckpt'), 'new');
+    expect(fs.readdirSync(dir).filter((f) => f.includes(String(dead)))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * preference imports. Each case names what it attacks and the typed outcomes allowed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { MAGIC, PREAMBLE_BYTES } from '../../../src/engine/models/checkpoint/format';
+import { MAGIC, PREAMBLE_BYTES, sealHeader } from '../../../src/engine/models/checkpoint/format';
 import type { ErrorKind } from '../../../src/shared/errors';
 import { Rng } from './rng';
 
@@ -18,10 +18,12 @@ function split(file: Buffer) {
   return { header: JSON.parse(file.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + len).toString('utf8')), payload: file.subarray(PREAMBLE_BYTES + len) };
 }
 
+/** A forged header, resealed with a valid header checksum, so each case reaches the check it attacks. */
 function join(header: unknown, payload: Buffer, rehash = false): Buffer {
-  const h = header as { payloadSha256: string };
+  const h = header as { payloadSha256: string; headerSha256?: string };
   if (rehash) h.payloadSha256 = createHash('sha256').update(payload).digest('hex');
-  const json = Buffer.from(JSON.stringify(h));
+  delete h.headerSha256;
+  const json = sealHeader(h as never);
   const pre = Buffer.alloc(PREAMBLE_BYTES);
   pre.write(MAGIC, 0, 'latin1');
   pre.writeUInt32LE(json.length, 8);
@@ -89,7 +91,7 @@ export function hostileCheckpoints(good: Buffer, seed: number): HostileCase[] {
   edit('other-arch', (h) => (h.archHash = 'f'.repeat(64)));
   edit('other-kind', (h) => (h.kind = 'policy'));
   edit('other-version', (h) => (h.version = 99));
-  edit('format-2', (h) => (h.format = 2));
+  edit('format-99', (h) => (h.format = 99));
   edit('norm-nan', (h) => (h.normalization.mean[0] = null), true);
   edit('norm-std-zero', (h) => (h.normalization.std[3] = 0), true);
   edit('norm-short', (h) => h.normalization.mean.pop(), true);

@@ -8,7 +8,7 @@ import { selectBackend } from '../backends';
 import { fitNormalization } from '../reward/inputs';
 import { RewardModel } from '../reward/model';
 import { syntheticCandidate, syntheticFeatures } from '../reward/test-helpers';
-import { MAGIC, PREAMBLE_BYTES } from './format';
+import { MAGIC, PREAMBLE_BYTES, sealHeader } from './format';
 import { loadRewardModel, saveRewardModel } from './reward';
 
 let dir: string;
@@ -33,10 +33,12 @@ function parts(file: string) {
   return { header: JSON.parse(buf.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + len).toString('utf8')), payload: buf.subarray(PREAMBLE_BYTES + len) };
 }
 
+/** A file with a forged header, correctly sealed, so the checks behind the header checksum are reached. */
 function build(header: unknown, payload: Buffer, opts: { rehash?: boolean } = {}): Buffer {
-  const h = header as { payloadSha256: string };
+  const h = header as { payloadSha256: string; headerSha256?: string };
   if (opts.rehash) h.payloadSha256 = createHash('sha256').update(payload).digest('hex');
-  const json = Buffer.from(JSON.stringify(h));
+  delete h.headerSha256;
+  const json = sealHeader(h as never);
   const pre = Buffer.alloc(PREAMBLE_BYTES);
   pre.write(MAGIC, 0, 'latin1');
   pre.writeUInt32LE(json.length, 8);
@@ -85,7 +87,13 @@ describe('reward model checkpoints', () => {
     expectInvalid('header-10gb', big, /header claims/);
     const badJson = Buffer.from(bytes);
     badJson.write('{{{{', PREAMBLE_BYTES, 'latin1');
-    expectInvalid('bad-json', badJson, /not valid UTF-8 JSON/);
+    expectInvalid('bad-json', badJson, /header checksum/);
+    // One digit of a normalisation mean changed: the weights' checksum cannot see it, the header's does.
+    const text = bytes.toString('latin1');
+    const at = text.indexOf('"mean":[') + 9;
+    const tampered = Buffer.from(bytes);
+    tampered[at] = tampered[at] === 0x31 ? 0x32 : 0x31;
+    expectInvalid('header-digit', tampered, /header checksum/);
 
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 5] ^= 0xff;

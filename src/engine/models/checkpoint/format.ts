@@ -9,8 +9,10 @@
  *
  * Header: format (1), model kind, model version, architecture hash (architecture.ts), normalisation
  * statistics, free-form metadata (metrics, parent, backend...), payload length, payload sha256, and per
- * tensor: name, shape, dtype ('float32' only), offset and length in bytes within the payload.
- * A reader checks, in order: file size, magic, header size cap, JSON, schema, kind/version/hash,
+ * tensor: name, shape, dtype ('float32' only), offset and length in bytes within the payload; its last
+ * field, `headerSha256`, is the sha256 of the header's own bytes up to that field (closed with `}`), so
+ * a flipped digit in the normalisation statistics or the metadata is caught like one in the weights.
+ * A reader checks, in order: file size, magic, header size cap, header checksum, JSON, schema, kind/version/hash,
  * names (exactly the model's, no duplicates, no path-like names), shapes (equal to the architecture's),
  * dtype, offsets/lengths (aligned, inside the payload, non-overlapping), payload length, checksum.
  * Every failure is RecutError('invalid_checkpoint') saying what is wrong.
@@ -25,7 +27,7 @@ import { writeFileAtomic } from '../../fs/atomic';
 export const MAGIC = 'RECUTCK1';
 export const PREAMBLE_BYTES = 12;
 export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
-export const CHECKPOINT_FORMAT = 1;
+export const CHECKPOINT_FORMAT = 2;
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 const NAME_RE = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
@@ -47,7 +49,23 @@ const HeaderSchema = z.object({
   payloadLength: z.number().int().min(0),
   payloadSha256: z.string().regex(/^[0-9a-f]{64}$/),
   tensors: z.array(TensorEntrySchema).max(10_000),
+  headerSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
+
+const HEADER_SUM_RE = /,"headerSha256":"([0-9a-f]{64})"\}$/;
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+/** The header's JSON with its own checksum appended as the last field (exported for hostile-file tests). */
+export function sealHeader(header: Omit<CheckpointHeader, 'headerSha256'>): Buffer {
+  const body = JSON.stringify(header);
+  return Buffer.from(`${body.slice(0, -1)},"headerSha256":"${sha256(body)}"}`, 'utf8');
+}
+
+/** Checks the header's checksum against its own bytes; returns false when it is missing or wrong. */
+function headerSealOk(text: string): boolean {
+  const m = HEADER_SUM_RE.exec(text);
+  return m !== null && sha256(text.slice(0, m.index) + '}') === m[1];
+}
 
 export type CheckpointHeader = z.infer<typeof HeaderSchema>;
 
@@ -94,7 +112,7 @@ export function writeCheckpoint(path: string, c: CheckpointContents, specs: read
     if (LITTLE_ENDIAN) Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(payload, e.offset);
     else for (let i = 0; i < data.length; i++) payload.writeFloatLE(data[i], e.offset + i * 4);
   }
-  const header: CheckpointHeader = {
+  const header: Omit<CheckpointHeader, 'headerSha256'> = {
     format: CHECKPOINT_FORMAT,
     kind: c.kind,
     version: c.version,
@@ -105,7 +123,7 @@ export function writeCheckpoint(path: string, c: CheckpointContents, specs: read
     payloadSha256: createHash('sha256').update(payload).digest('hex'),
     tensors: entries,
   };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const json = sealHeader(header);
   if (json.length > MAX_HEADER_BYTES) throw new RecutError('internal', 'checkpoint header too large');
   const pre = Buffer.alloc(PREAMBLE_BYTES);
   pre.write(MAGIC, 0, 'latin1');
@@ -153,10 +171,17 @@ export function readCheckpoint(path: string, expect: CheckpointExpectation): Che
   if (headerLen > MAX_HEADER_BYTES) throw invalid(path, `header claims ${headerLen} bytes (limit ${MAX_HEADER_BYTES})`);
   if (PREAMBLE_BYTES + headerLen > file.length) throw invalid(path, `header claims ${headerLen} bytes but the file has ${file.length - PREAMBLE_BYTES} after the preamble (truncated?)`);
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLen)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLen));
   } catch (e) {
-    throw invalid(path, `header is not valid UTF-8 JSON: ${(e as Error).message}`);
+    throw invalid(path, `header is not valid UTF-8: ${(e as Error).message}`);
+  }
+  if (!headerSealOk(text)) throw invalid(path, 'header checksum missing or mismatched (the header is corrupt or from an older format)');
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw invalid(path, `header is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = HeaderSchema.safeParse(raw);
   if (!parsed.success) throw invalid(path, `header does not match the format: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

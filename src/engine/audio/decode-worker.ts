@@ -71,6 +71,17 @@ const SLICE = 1 << 16;
   for (let off = 0; off < bytes.length; off += SLICE) push(dec.decode(bytes.subarray(off, Math.min(bytes.length, off + SLICE))));
   if (typeof dec.flush === 'function') push(dec.flush());
   dec.free();
+  // The chunked FLAC decoder can drop the stream's last (partial) frame at flush. When the stream came
+  // up short of the length its header declares by at most one frame, decode it again in one call: the
+  // streaming pass has already bounded the output, so this cannot blow up.
+  if (channels && initialFrames > frames && initialFrames - frames <= 65535 && typeof mod.default === 'function') {
+    const whole = await mod.default(bytes);
+    if (whole && whole.channelData && whole.channelData[0] && whole.channelData[0].length === initialFrames && whole.channelData.length === channels.length) {
+      channels = whole.channelData;
+      frames = initialFrames;
+      cap = frames;
+    }
+  }
   if (!channels) { parentPort.postMessage({ ok: false, reason: 'error', message: 'no audio frames could be decoded' }); return; }
   // Hand back exact-length arrays; trim with a copy only when the slack is large.
   const out = channels.map((c) => (cap - frames > cap / 10 ? c.slice(0, frames) : c.subarray(0, frames)));

@@ -51,6 +51,20 @@ describe('FLAC export', () => {
     }
   }
 
+  it('an edit of the demo song (fade to silence, partial last frame) decodes back to its full length', async () => {
+    const { demoSongSpec, synthesize } = await import('./synth');
+    const { renderPlan } = await import('./render');
+    const track = synthesize(demoSongSpec());
+    const n = track.beats.length;
+    const segments = [];
+    for (let b = 0; b + 4 <= n; b += 16) segments.push({ from: b, to: Math.min(n, b + 12), repeat: b === 32 ? 2 : 1 });
+    const out = renderPlan(track.audio, track.beats, validatePlan({ version: 1, segments, fadeOut: { beats: 4 } }, n));
+    const file = join(dir, 'edit.flac');
+    await exportAudio(out, file, { format: 'flac', bitDepth: 16 });
+    const back = await decodeAudioFile(file);
+    expect(back.audio.channels[0].length).toBe(out.channels[0].length);
+  }, 60_000);
+
   it('compresses: a tone is well under the size of 16-bit PCM', async () => {
     const { audio } = codes(16, 44100, 2, 44100 * 2 + 123);
     const flac = encodeFlac(audio, { bitDepth: 16 });

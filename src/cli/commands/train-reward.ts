@@ -34,7 +34,7 @@ export const trainRewardCommand: Command = {
               fromScratch: args.values['from-scratch'] === true,
               backend: (args.values.device as never) ?? 'auto',
             },
-            { ...ctx, jobId: undefined },
+            ctx, // ctx.jobId: metrics are stored under the job's id
           ),
         { lane: 'model:reward' },
       );

@@ -3,6 +3,8 @@
  * over IPC, so native libraries that print to stdout (Dawn's validation messages) cannot corrupt the
  * JSON that `npm run bench` prints, and each module starts with a fresh heap and tfjs backend.
  */
+export {};
+
 const file = process.argv[2];
 try {
   const mod = (await import(file)) as { run: () => Promise<Record<string, unknown>> };

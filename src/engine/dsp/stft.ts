@@ -39,17 +39,8 @@ export function magnitudeSpectrogram(signal: Float32Array, sampleRate: number, o
   const re = new Float64Array(bins);
   const im = new Float64Array(bins);
   const halfFrame = frameSize >> 1;
-  const n = signal.length;
   for (let t = 0; t < frames; t++) {
-    const start = t * hopSize - halfFrame;
-    if (start >= 0 && start + frameSize <= n) {
-      for (let i = 0; i < frameSize; i++) buf[i] = signal[start + i] * win[i];
-    } else {
-      for (let i = 0; i < frameSize; i++) {
-        const s = start + i;
-        buf[i] = s >= 0 && s < n ? signal[s] * win[i] : 0;
-      }
-    }
+    windowedFrame(signal, t * hopSize - halfFrame, win, buf);
     fft.forward(buf, re, im);
     const row = t * bins;
     for (let k = 0; k < bins; k++) data[row + k] = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
@@ -60,4 +51,21 @@ export function magnitudeSpectrogram(signal: Float32Array, sampleRate: number, o
 /** Centre frequency in Hz of bin k. */
 export function binFrequency(spec: Pick<MagnitudeSpectrogram, 'sampleRate' | 'frameSize'>, k: number): number {
   return (k * spec.sampleRate) / spec.frameSize;
+}
+
+/**
+ * Copies the frame of `signal` starting at `start` (which may lie before 0 or run past the end: those
+ * samples are zeros, as for centred frames) into `out`, multiplied by `win`.
+ */
+export function windowedFrame(signal: Float32Array, start: number, win: Float32Array | Float64Array, out: Float64Array): void {
+  const size = win.length;
+  const n = signal.length;
+  if (start >= 0 && start + size <= n) {
+    for (let i = 0; i < size; i++) out[i] = signal[start + i] * win[i];
+    return;
+  }
+  for (let i = 0; i < size; i++) {
+    const s = start + i;
+    out[i] = s >= 0 && s < n ? signal[s] * win[i] : 0;
+  }
 }

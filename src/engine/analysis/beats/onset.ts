@@ -1,4 +1,5 @@
 import { RealFft, hannWindow } from '../../dsp/fft';
+import { windowedFrame } from '../../dsp/stft';
 
 /**
  * Onset-strength envelopes from a log-compressed band spectral flux.
@@ -84,7 +85,6 @@ export function onsetEnvelopes(signal: Float32Array, sampleRate: number, hopSize
   const high = new Float32Array(frames);
   const energy = new Float32Array(frames);
   const half = frameSize >> 1;
-  const n = signal.length;
   const binHz = sampleRate / frameSize;
   const chromaLo = Math.ceil(CHROMA_MIN_HZ / binHz);
   const chromaHi = Math.min(fft.bins - 1, Math.floor(CHROMA_MAX_HZ / binHz));
@@ -97,15 +97,7 @@ export function onsetEnvelopes(signal: Float32Array, sampleRate: number, hopSize
   // Compression constant: log(1 + C * magnitude) with magnitudes of a full-scale Hann frame ~ frameSize/4.
   const C = 1000 / frameSize;
   for (let t = 0; t < frames; t++) {
-    const start = t * hopSize - half;
-    if (start >= 0 && start + frameSize <= n) {
-      for (let i = 0; i < frameSize; i++) buf[i] = signal[start + i] * win[i];
-    } else {
-      for (let i = 0; i < frameSize; i++) {
-        const s = start + i;
-        buf[i] = s >= 0 && s < n ? signal[s] * win[i] : 0;
-      }
-    }
+    windowedFrame(signal, t * hopSize - half, win, buf);
     fft.forward(buf, re, im);
     const cur = ring[t % ring.length];
     let eSum = 0;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ERROR_KINDS } from './errors';
 import { EditPlanSchema } from './edit-plan';
 import { SettingsPatch, SettingsSchema } from './settings';
+import { preferenceProvenance as provenance } from './preference-file';
 
 const id = z.string().min(1).max(128);
 const songId = z.string().regex(/^[0-9a-f]{64}$/, 'a song id is a 64-digit hex content hash');
@@ -81,14 +82,6 @@ export const AnalysisSummary = z.object({
   cached: z.boolean(),
 });
 export type AnalysisSummary = z.infer<typeof AnalysisSummary>;
-
-const provenance = {
-  strength: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
-  targetSeconds: z.number().positive().max(36_000).nullable().optional(),
-  policyVersion: z.string().max(64).nullable().optional(),
-  rewardVersion: z.string().max(64).nullable().optional(),
-  seed: z.number().int().nullable().optional(),
-};
 
 export const NewPreferenceInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pair'), songId, a: EditPlanSchema, b: EditPlanSchema, choice: z.enum(['a', 'b', 'tie']), ...provenance }).strict(),

@@ -15,15 +15,19 @@ import { z } from 'zod';
 import { EditPlanSchema } from './edit-plan';
 import { RecutError } from './errors';
 
-const provenance = {
+/** What a verdict records besides the plans: strength and what produced the candidates (shared with the contract). */
+export const preferenceProvenance = {
   strength: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
   targetSeconds: z.number().positive().max(36_000).nullable().optional(),
   policyVersion: z.string().max(64).nullable().optional(),
   rewardVersion: z.string().max(64).nullable().optional(),
   seed: z.number().int().nullable().optional(),
+};
+const fileOnly = {
   uid: z.string().min(1).max(128).optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
 };
+const provenance = { ...preferenceProvenance, ...fileOnly };
 
 const song = z.string().min(1).max(4096);
 

@@ -193,6 +193,7 @@ export class Engine {
       policyVersion: pv?.name ?? 'bootstrap',
       reward: rv ? this.loaded.reward!.scorer : undefined,
       rewardVersion: rv?.name ?? null,
+      weights: { learnedWeight: this.settings.get().learnedWeight, denseWeight: this.settings.get().denseWeight },
     };
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Candidate, JoinExplanation, RewardBreakdown, Suggestions } from '../shared/contract';
 import type { SongAnalysis } from './analysis/analyze';
 import type { JoinBreakdown } from './models/dense/dense-reward';
-import { scorePlan, suggest, type LearnedScorer, type PlanScore } from './models/policy/suggest';
+import { scorePlan, suggest, type LearnedScorer, type PlanScore, type RewardWeights } from './models/policy/suggest';
 import type { PolicyModel } from './models/policy/model';
 import type { EditPlan } from '../shared/edit-plan';
 
@@ -12,6 +12,8 @@ export interface ActiveModels {
   policyVersion: string;
   reward: LearnedScorer | undefined;
   rewardVersion: string | null;
+  /** The combined reward's weights from the user's settings. */
+  weights?: RewardWeights;
 }
 
 const planId = (plan: EditPlan) => createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 16);
@@ -45,6 +47,7 @@ export async function suggestForSong(
     seed,
     temperature: opts.temperature,
     rewardModel: models.reward,
+    weights: models.weights,
     ...(models.policy !== undefined ? { policy: models.policy } : {}),
   });
   const candidates: Candidate[] = found.map((s) => ({
@@ -59,6 +62,6 @@ export async function suggestForSong(
 }
 
 export async function scoreForSong(analysis: SongAnalysis, plan: EditPlan, targetSeconds: number | null, models: ActiveModels) {
-  const r = await scorePlan(analysis, plan, targetSeconds, models.reward);
+  const r = await scorePlan(analysis, plan, targetSeconds, models.reward, { weights: models.weights });
   return { reward: toRewardBreakdown(r), joins: r.joins.map(toJoinExplanation), durationSeconds: r.durationSeconds };
 }

@@ -39,6 +39,11 @@ export interface PlanScore extends CombinedReward {
   durationSeconds: number;
 }
 
+export interface RewardWeights {
+  learnedWeight: number;
+  denseWeight: number;
+}
+
 export interface SuggestOptions {
   targetSeconds: number;
   count: number;
@@ -46,6 +51,8 @@ export interface SuggestOptions {
   temperature?: number;
   topK?: number;
   rewardModel?: LearnedScorer;
+  /** Weights of the combined reward (the user's settings); default 0.8 learned + 0.2 dense. */
+  weights?: RewardWeights;
   /** The decoded song, for click scores from the samples (optional). */
   audio?: PcmAudio;
   /** The policy to sample (default: the bootstrap policy from resources/models). */
@@ -121,7 +128,7 @@ export async function suggest(analysis: SongAnalysis, opts: SuggestOptions): Pro
     add({ plan: p.plan, durationSeconds: p.durationSeconds, actions: actionsFromPlan(p.plan, B), sampledActions: null, source: 'planner', seed });
   }
 
-  const rewards = await scorePlans(analysis, candidates.map((c) => c.plan), T, opts.rewardModel, opts.audio);
+  const rewards = await scorePlans(analysis, candidates.map((c) => c.plan), T, opts.rewardModel, opts.audio, opts.weights);
   const scored = candidates.map((c, i) => ({ ...c, reward: rewards[i] }));
   return pickDiverse(scored, opts.count);
 }
@@ -161,7 +168,7 @@ function pickDiverse(items: Suggestion[], count: number): Suggestion[] {
   return chosen;
 }
 
-async function scorePlans(analysis: SongAnalysis, plans: EditPlan[], target: number | null, model?: LearnedScorer, audio?: PcmAudio): Promise<PlanScore[]> {
+async function scorePlans(analysis: SongAnalysis, plans: EditPlan[], target: number | null, model?: LearnedScorer, audio?: PcmAudio, weights?: RewardWeights): Promise<PlanScore[]> {
   const dense = plans.map((p) => denseReward(p, analysis, target, { audio }));
   let learned: (number | null)[] = plans.map(() => null);
   let trust = { trustworthy: false, reason: 'no reward model has been trained yet' };
@@ -174,7 +181,7 @@ async function scorePlans(analysis: SongAnalysis, plans: EditPlan[], target: num
     }
   }
   return dense.map((d, i) => ({
-    ...combinedReward(learned[i], d, { trustworthy: trust.trustworthy, reason: trust.reason }),
+    ...combinedReward(learned[i], d, { trustworthy: trust.trustworthy, reason: trust.reason, ...weights }),
     joins: d.joins,
     durationSeconds: d.durationSeconds,
   }));
@@ -186,9 +193,9 @@ export async function scorePlan(
   plan: EditPlan,
   targetSeconds?: number | null,
   rewardModel?: LearnedScorer,
-  opts: { audio?: PcmAudio } = {},
+  opts: { audio?: PcmAudio; weights?: RewardWeights } = {},
 ): Promise<PlanScore> {
-  const [s] = await scorePlans(analysis, [plan], targetSeconds ?? null, rewardModel, opts.audio);
+  const [s] = await scorePlans(analysis, [plan], targetSeconds ?? null, rewardModel, opts.audio, opts.weights);
   return s;
 }
 

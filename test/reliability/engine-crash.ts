@@ -4,7 +4,7 @@
  * saved. Then: the client restarts it, the interrupted job is marked failed ("interrupted"), every
  * verdict whose save was acknowledged is still there, and asking for the analysis again completes.
  * (That the UI reports the restart is checked in the Chromium suite, test/e2e/foundation.e2e.ts.
- * Training-job resume under a kill is not covered here yet.)
+ * Training under a kill: training-kill.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -109,7 +109,7 @@ export async function runEngineCrash(t: Tally, o: EngineCrashOptions): Promise<v
     const again = (await client.call('analyzeSong', { songId: song!.id })) as { beats: number[]; cached: boolean };
     if (!(again.beats.length > 8)) fail(t, `the re-asked analysis returned ${again.beats.length} beats`);
     const reanalysisS = (performance.now() - t1) / 1000;
-    t.notes.push(`engine crash: ${o.kills} kills during analysis, status ${client.status.state} after ${client.status.restarts} restarts, ${acked.size} verdicts acknowledged and all kept; demo analysis ${demoAnalysisS.toFixed(1)} s, re-analysis ${reanalysisS.toFixed(1)} s; training-job resume under a kill not covered yet`);
+    t.notes.push(`engine crash: ${o.kills} kills during analysis, status ${client.status.state} after ${client.status.restarts} restarts, ${acked.size} verdicts acknowledged and all kept; demo analysis ${demoAnalysisS.toFixed(1)} s, re-analysis ${reanalysisS.toFixed(1)} s`);
     o.log?.(`  engine: ${o.kills} kills, ${client.status.restarts} restarts, ${acked.size} verdicts kept, re-analysis ${reanalysisS.toFixed(1)} s`);
   } finally {
     client.stop();

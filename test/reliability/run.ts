@@ -11,6 +11,7 @@ import { runCheckpointKills } from './checkpoint-kills';
 import { runHostileFiles } from './hostile-files';
 import { runHostileCallers } from './hostile-callers';
 import { runEngineCrash } from './engine-crash';
+import { runTrainingKill } from './training-kill';
 
 export interface HarnessOptions {
   seed: number;
@@ -18,8 +19,8 @@ export interface HarnessOptions {
   log?: (line: string) => void;
 }
 
-export const FULL = { verdictKills: 200, walCheckpointKills: 30, rebuildKills: 20, rewardKills: 100, policyKills: 15, fuzzRuns: 300, audio: 'all' as const, callerCalls: 400, engineKills: 3 };
-export const QUICK = { verdictKills: 20, walCheckpointKills: 4, rebuildKills: 3, rewardKills: 10, policyKills: 0, fuzzRuns: 30, audio: 8, callerCalls: 60, engineKills: 1 };
+export const FULL = { verdictKills: 200, walCheckpointKills: 30, rebuildKills: 20, rewardKills: 100, policyKills: 15, fuzzRuns: 300, audio: 'all' as const, callerCalls: 400, engineKills: 3, trainingKills: 1 };
+export const QUICK = { verdictKills: 20, walCheckpointKills: 4, rebuildKills: 3, rewardKills: 10, policyKills: 0, fuzzRuns: 30, audio: 8, callerCalls: 60, engineKills: 1, trainingKills: 0 };
 
 export async function runHarness(o: HarnessOptions): Promise<Tally> {
   const n = o.quick ? QUICK : FULL;
@@ -42,6 +43,7 @@ export async function runHarness(o: HarnessOptions): Promise<Tally> {
     await part('3. hostile files', () => runHostileFiles(t, { seed: o.seed, fuzzRuns: n.fuzzRuns, audio: n.audio, log }));
     await part('4. hostile callers', () => runHostileCallers(t, { seed: o.seed, calls: n.callerCalls, log }));
     await part('5. engine crash', () => runEngineCrash(t, { seed: o.seed, kills: n.engineKills, log }));
+    if (n.trainingKills) await part('5b. engine crash during training', () => runTrainingKill(t, { log }));
   } finally {
     removeBundles();
   }

@@ -60,6 +60,9 @@ export class Engine {
   private readonly jobStore: JobStore;
   private demoJob: Promise<SongSummary> | null = null;
   private readonly peakCache = new Map<string, Peaks>();
+  private backend: { name: string; device: string; preference: string } | null = null;
+  private autoRetrain: AutoRetrain | null = null;
+  private loaded: { policy?: { id: number; model: PolicyModel }; reward?: { id: number; scorer: RewardScorer } } = {};
 
   constructor(home: string, private readonly emit: Emit) {
     this.layout = ensureHome(home);
@@ -150,9 +153,6 @@ export class Engine {
     return done;
   }
 
-  private backend: { name: string; device: string; preference: string } | null = null;
-  private autoRetrain: AutoRetrain | null = null;
-
   /** Makes the user's backend choice (settings, 'auto' by default) tfjs's backend; falls back to auto. */
   async chooseBackend(): Promise<void> {
     const { selectBackend } = await import('./models/backends');
@@ -174,26 +174,40 @@ export class Engine {
     return a;
   }
 
-  private loaded: { policy?: { id: number; model: PolicyModel }; reward?: { id: number; scorer: RewardScorer } } = {};
-
   /**
    * The policy and reward model suggestions use: the active versions (loaded once each), or the
-   * bootstrap policy and the dense reward alone until trained ones exist.
+   * bootstrap policy and the dense reward alone until trained ones exist. A version whose checkpoint
+   * no longer loads (deleted, corrupt) is skipped with a logged reason rather than failing suggestions.
    */
   activeModels(): ActiveModels {
+    const load = <T>(what: string, f: () => T): T | null => {
+      try {
+        return f();
+      } catch (e) {
+        console.error(`[engine] the active ${what} does not load (${(e as Error).message}); falling back`);
+        return null;
+      }
+    };
     const pv = this.models.active('policy');
     const rv = this.models.active('reward');
-    if (pv && this.loaded.policy?.id !== pv.id) this.loaded.policy = { id: pv.id, model: new PolicyModel(loadPolicy(pv.checkpoint).weights) };
+    if (pv && this.loaded.policy?.id !== pv.id) {
+      const model = load(pv.name, () => new PolicyModel(loadPolicy(pv.checkpoint).weights));
+      this.loaded.policy = model ? { id: pv.id, model } : undefined;
+    }
     if (rv && this.loaded.reward?.id !== rv.id) {
       this.loaded.reward?.scorer.dispose();
-      this.loaded.reward = { id: rv.id, scorer: RewardScorer.fromVersion(rv) };
+      const scorer = load(rv.name, () => RewardScorer.fromVersion(rv));
+      this.loaded.reward = scorer ? { id: rv.id, scorer } : undefined;
     }
+    const policy = pv && this.loaded.policy?.id === pv.id ? this.loaded.policy : undefined;
+    const reward = rv && this.loaded.reward?.id === rv.id ? this.loaded.reward : undefined;
+    const { learnedWeight, denseWeight } = this.settings.get();
     return {
-      policy: pv ? this.loaded.policy!.model : undefined,
-      policyVersion: pv?.name ?? 'bootstrap',
-      reward: rv ? this.loaded.reward!.scorer : undefined,
-      rewardVersion: rv?.name ?? null,
-      weights: { learnedWeight: this.settings.get().learnedWeight, denseWeight: this.settings.get().denseWeight },
+      policy: policy?.model,
+      policyVersion: policy ? pv!.name : 'bootstrap',
+      reward: reward?.scorer,
+      rewardVersion: reward ? rv!.name : null,
+      weights: { learnedWeight, denseWeight },
     };
   }
 

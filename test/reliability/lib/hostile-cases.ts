@@ -3,7 +3,7 @@
  * preference imports. Each case names what it attacks and the typed outcomes allowed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { MAGIC, PREAMBLE_BYTES, sealHeader } from '../../../src/engine/models/checkpoint/format';
+import { MAGIC, PREAMBLE_BYTES, checkpointBytes } from '../../../src/engine/models/checkpoint/format';
 import type { ErrorKind } from '../../../src/shared/errors';
 import { Rng } from './rng';
 
@@ -23,11 +23,7 @@ function join(header: unknown, payload: Buffer, rehash = false): Buffer {
   const h = header as { payloadSha256: string; headerSha256?: string };
   if (rehash) h.payloadSha256 = createHash('sha256').update(payload).digest('hex');
   delete h.headerSha256;
-  const json = sealHeader(h as never);
-  const pre = Buffer.alloc(PREAMBLE_BYTES);
-  pre.write(MAGIC, 0, 'latin1');
-  pre.writeUInt32LE(json.length, 8);
-  return Buffer.concat([pre, json, payload]);
+  return checkpointBytes(h as never, payload);
 }
 
 /** Hostile variants of a valid reward checkpoint (`good`). */

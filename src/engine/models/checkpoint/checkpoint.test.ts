@@ -8,7 +8,7 @@ import { selectBackend } from '../backends';
 import { fitNormalization } from '../reward/inputs';
 import { RewardModel } from '../reward/model';
 import { syntheticCandidate, syntheticFeatures } from '../reward/test-helpers';
-import { MAGIC, PREAMBLE_BYTES, sealHeader } from './format';
+import { MAGIC, PREAMBLE_BYTES, checkpointBytes } from './format';
 import { loadRewardModel, saveRewardModel } from './reward';
 
 let dir: string;
@@ -38,11 +38,7 @@ function build(header: unknown, payload: Buffer, opts: { rehash?: boolean } = {}
   const h = header as { payloadSha256: string; headerSha256?: string };
   if (opts.rehash) h.payloadSha256 = createHash('sha256').update(payload).digest('hex');
   delete h.headerSha256;
-  const json = sealHeader(h as never);
-  const pre = Buffer.alloc(PREAMBLE_BYTES);
-  pre.write(MAGIC, 0, 'latin1');
-  pre.writeUInt32LE(json.length, 8);
-  return Buffer.concat([pre, json, payload]);
+  return checkpointBytes(h as never, payload);
 }
 
 function expectInvalid(name: string, bytes: Buffer, pattern: RegExp): void {

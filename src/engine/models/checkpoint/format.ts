@@ -55,8 +55,8 @@ const HeaderSchema = z.object({
 const HEADER_SUM_RE = /,"headerSha256":"([0-9a-f]{64})"\}$/;
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-/** The header's JSON with its own checksum appended as the last field (exported for hostile-file tests). */
-export function sealHeader(header: Omit<CheckpointHeader, 'headerSha256'>): Buffer {
+/** The header's JSON with its own checksum appended as the last field. */
+function sealHeader(header: Omit<CheckpointHeader, 'headerSha256'>): Buffer {
   const body = JSON.stringify(header);
   return Buffer.from(`${body.slice(0, -1)},"headerSha256":"${sha256(body)}"}`, 'utf8');
 }
@@ -123,12 +123,21 @@ export function writeCheckpoint(path: string, c: CheckpointContents, specs: read
     payloadSha256: createHash('sha256').update(payload).digest('hex'),
     tensors: entries,
   };
+  const bytes = checkpointBytes(header, payload);
+  if (bytes.readUInt32LE(8) > MAX_HEADER_BYTES) throw new RecutError('internal', 'checkpoint header too large');
+  writeFileAtomic(path, bytes);
+}
+
+/**
+ * A checkpoint file's bytes: preamble, the sealed header, the payload. No size bound here: the writer
+ * checks it, and tests forge hostile files (oversized headers included) with this.
+ */
+export function checkpointBytes(header: Omit<CheckpointHeader, 'headerSha256'>, payload: Buffer): Buffer {
   const json = sealHeader(header);
-  if (json.length > MAX_HEADER_BYTES) throw new RecutError('internal', 'checkpoint header too large');
   const pre = Buffer.alloc(PREAMBLE_BYTES);
   pre.write(MAGIC, 0, 'latin1');
   pre.writeUInt32LE(json.length, 8);
-  writeFileAtomic(path, Buffer.concat([pre, json, payload]));
+  return Buffer.concat([pre, json, payload]);
 }
 
 /** Reads and fully validates a checkpoint; returns its tensors only when every check passed. */

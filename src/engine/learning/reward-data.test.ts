@@ -50,5 +50,10 @@ describe('reward training data', () => {
     expect(a.rows).toBe(64);
     expect(b.rows).toBe(64);
     expect(Array.from(b.actions).filter((x) => x === 1)).toHaveLength(20);
+    // the crop starts on a multiple of 48 beats, like the scoring windows
+    const rowIndexed = { matrix: new Float32Array((n + 1) * 121).map((_, i) => Math.floor(i / 121)), rows: n + 1 };
+    const [, c] = cropTogether(buildRewardInputs(rowIndexed, act), buildRewardInputs(rowIndexed, other), 100);
+    expect(Array.from(c.actions).filter((x) => x === 1)).toHaveLength(20);
+    expect(c.values[0] % 48).toBe(0); // column 0 holds the source row: the crop's first beat
   });
 });

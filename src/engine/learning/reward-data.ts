@@ -7,14 +7,14 @@
  * - Validation is split by song (every pair of a held-out song is held out), chosen by a seeded hash of
  *   the song id, so no song and no mirrored copy of a pair is on both sides. (Mirrored copies are not
  *   added at all: the Bradley-Terry loss of (B, A, 1-t) equals that of (A, B, t), so they add nothing.)
- * - Inputs: per-beat actions from the plan (actionsFromPlan), then buildRewardInputs. Songs longer
+ * - Inputs: buildPlanRewardInputs (per-beat actions from the plan, replays labelled as loops). Songs longer
  *   than `maxBeats` are cropped, both candidates to the same window, centred on where they differ.
  */
 import { createHash } from 'node:crypto';
-import { actionsFromPlan } from '../../shared/edit-plan-actions';
 import type { EditPlan } from '../../shared/edit-plan';
 import type { SongAnalysis } from '../analysis/analyze';
-import { buildRewardInputs, sliceRewardInputs, type RewardInputs } from '../models/reward/inputs';
+import { phraseOfUnit, songGrid } from '../models/planner/grid';
+import { POSITION_PERIOD, buildPlanRewardInputs, sliceRewardInputs, type RewardInputs } from '../models/reward/inputs';
 import type { PreferencePair } from '../models/reward/train';
 import type { PreferenceRecord } from '../store/preferences';
 
@@ -81,8 +81,7 @@ export class PairEncoder {
     let x = this.cache.get(key);
     if (!x) {
       const a = this.analysisOf(songId);
-      const actions = actionsFromPlan(plan, a.beats.length);
-      x = buildRewardInputs({ matrix: a.features.matrix, rows: a.features.rows }, actions);
+      x = buildPlanRewardInputs({ matrix: a.features.matrix, rows: a.features.rows }, plan, a.beats, a.durationSeconds, phraseOfUnit(songGrid(a)));
       this.cache.set(key, x);
     }
     return x;
@@ -115,6 +114,12 @@ export function cropTogether(a: RewardInputs, b: RewardInputs, length: number): 
     }
   }
   const mid = first < 0 ? a.rows >> 1 : (first + last) >> 1;
-  const start = Math.max(0, Math.min(a.rows - length, mid - (length >> 1)));
+  // Aligned to POSITION_PERIOD like the scoring windows (a crop may end short of the song's end): of
+  // the two aligned starts around the centred one, the one that keeps more of the differing beats.
+  const ideal = Math.max(0, Math.min(a.rows - length, mid - (length >> 1)));
+  const lo = Math.floor(ideal / POSITION_PERIOD) * POSITION_PERIOD;
+  const hi = lo + POSITION_PERIOD;
+  const held = (s: number) => Math.max(0, Math.min(last + 1, s + length) - Math.max(first, s));
+  const start = first >= 0 && hi < a.rows && held(hi) > held(lo) ? hi : lo;
   return [sliceRewardInputs(a, start, length), sliceRewardInputs(b, start, length)];
 }

@@ -3,10 +3,10 @@
  * plans -> per-beat actions -> model inputs -> scores in [-10, 10], long songs in windows.
  */
 import type { EditPlan } from '../../shared/edit-plan';
-import { actionsFromPlan } from '../../shared/edit-plan-actions';
 import type { SongAnalysis } from '../analysis/analyze';
 import type { LearnedScorer } from '../models/policy/suggest';
-import { buildRewardInputs } from '../models/reward/inputs';
+import { phraseOfUnit, songGrid } from '../models/planner/grid';
+import { buildPlanRewardInputs } from '../models/reward/inputs';
 import type { RewardModel } from '../models/reward/model';
 import { loadRewardModel } from './reward-checkpoint';
 import type { ModelVersion } from '../store/models';
@@ -27,7 +27,8 @@ export class RewardScorer implements LearnedScorer {
   async score(analysis: SongAnalysis, plans: EditPlan[]): Promise<number[]> {
     if (!plans.length) return [];
     const features = { matrix: analysis.features.matrix, rows: analysis.features.rows };
-    const items = plans.map((p) => buildRewardInputs(features, actionsFromPlan(p, analysis.beats.length)));
+    const phrases = phraseOfUnit(songGrid(analysis));
+    const items = plans.map((p) => buildPlanRewardInputs(features, p, analysis.beats, analysis.durationSeconds, phrases));
     return Array.from(await this.model.score(items));
   }
 

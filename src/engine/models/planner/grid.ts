@@ -146,6 +146,19 @@ function downbeatUnits(analysis: SongAnalysis, bpb: number): number[] {
   return synth;
 }
 
+/**
+ * The 4-bar phrase each unit belongs to (bars counted from the first downbeat, like `boundary`); the
+ * pickup before the first downbeat is a group of its own (-1).
+ */
+export function phraseOfUnit(grid: SongGrid): Int32Array {
+  const out = new Int32Array(grid.units);
+  for (let k = 0; k < grid.units; k++) {
+    const n = grid.bars[grid.barOfUnit[k]].number;
+    out[k] = n < 0 ? -1 : Math.floor(n / 4);
+  }
+  return out;
+}
+
 /** The feature row heard just before unit k starts (the intro row before unit 0). */
 export function rowBefore(grid: SongGrid, k: number): number {
   return previousFeatureRow(k, grid.units);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RecutError } from '../../../shared/errors';
 import { REWARD_FEATURES, REWARD_INPUTS } from './architecture';
-import { buildRewardInputs, fitNormalization, packBatch, identityNormalization, scoreWindows } from './inputs';
+import { buildPlanRewardInputs, buildRewardInputs, fitNormalization, packBatch, identityNormalization, scoreWindows } from './inputs';
 
 const features = (beats: number, f: (r: number, c: number) => number = (r, c) => r * 1000 + c) => {
   const rows = beats + 1;
@@ -11,6 +11,52 @@ const features = (beats: number, f: (r: number, c: number) => number = (r, c) =>
   return { rows, matrix };
 };
 const col = (x: { values: Float32Array }, row: number, c: number) => x.values[row * REWARD_INPUTS + c];
+
+describe('buildPlanRewardInputs', () => {
+  const beats = [0, 1, 2, 3, 4, 5];
+  const plan = (segments: Array<{ from: number; to: number; repeat?: number }>, fadeOut: { beats: number; trimSeconds?: number } | null = null) => ({
+    version: 1 as const, includeIntro: true, segments: segments.map((s) => ({ repeat: 1, ...s })), fadeOut, crossfadeMs: 20,
+  });
+
+  it('equals buildRewardInputs for a plan that actions express', () => {
+    const p = plan([{ from: 0, to: 2 }, { from: 3, to: 4, repeat: 2 }, { from: 4, to: 6 }]);
+    const a = buildPlanRewardInputs(features(6), p, beats, 6.5);
+    const b = buildRewardInputs(features(6), [0, 0, 1, 2, 0, 0]);
+    expect(Array.from(a.actions)).toEqual(Array.from(b.actions));
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+  });
+
+  it('shows a jump back: the replayed beats are labelled as loops and positions follow the plan', () => {
+    // 0 1 2 3 | 2 3 | 4 5: beats 2 and 3 are heard twice (an extension that replays them)
+    const x = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 4 }, { from: 2, to: 6 }]), beats, 6.5);
+    expect(Array.from(x.actions)).toEqual([0, 0, 2, 2, 0, 0]);
+    expect([0, 1, 2, 3, 4, 5].map((r) => col(x, r, 123))).toEqual([0, 1, 2, 3, 6, 7].map((v) => Math.fround(v / 8)));
+  });
+
+  it('counts a trimmed last beat as partly heard', () => {
+    const x = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }], { beats: 1, trimSeconds: 0.125 }), beats, 6.5);
+    expect(col(x, 5, 121)).toBeCloseTo(1 - 0.125 / 1.5);
+    expect(col(x, 4, 121)).toBe(1);
+  });
+
+  it('reads keep density per phrase when given the phrase grid: whole phrases cut read 0 or 1', () => {
+    const phrases = [0, 0, 0, 1, 1, 1];
+    const wholePhrase = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 3 }]), beats, 6.5, phrases);
+    expect([0, 1, 2, 3, 4, 5].map((r) => col(wholePhrase, r, 124))).toEqual([0.5, 0.5, 0.5, 0, 0, 0]);
+    const across = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 2 }, { from: 4, to: 6 }]), beats, 6.5, phrases);
+    expect([0, 1, 2, 3, 4, 5].map((r) => col(across, r, 124))).toEqual([1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3].map(Math.fround));
+    // replaying a whole phrase reads 1 on it; a replay from inside a phrase reads in between
+    const replayed = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }, { from: 3, to: 6 }]), beats, 6.5, phrases);
+    expect([0, 3].map((r) => col(replayed, r, 124))).toEqual([0.5, 1]);
+    const inside = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }, { from: 4, to: 6 }]), beats, 6.5, phrases);
+    expect(col(inside, 3, 124)).toBeCloseTo(5 / 6);
+    expect(() => buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }]), beats, 6.5, [0, 0])).toThrow(RecutError);
+  });
+
+  it('refuses a plan that does not fit the song with a typed error', () => {
+    expect(() => buildPlanRewardInputs(features(6), plan([{ from: 0, to: 9 }]), beats, 6.5)).toThrow(RecutError);
+  });
+});
 
 describe('buildRewardInputs', () => {
   it('copies the beat rows and derives keep / cut / position / density', () => {
@@ -80,6 +126,7 @@ describe('scoreWindows', () => {
       }),
       { numRuns: 60 },
     );
-    expect(scoreWindows(1000).map((w) => w.start)).toEqual([0, 250, 500]);
+    expect(scoreWindows(1000).map((w) => w.start)).toEqual([0, 240, 480, 528]);
+    for (const w of scoreWindows(2777)) expect(w.start % 48).toBe(0); // same position phase in every window
   });
 });

@@ -7,20 +7,38 @@
  * matrix (row B, see src/shared/feature-columns.ts) is not part of the sequence.
  *
  * Edit-aware columns (121..124), all in [0, 1]:
- *   keep      1 when the beat plays in the output (any action but CUT)
+ *   keep      1 when the beat plays in the output (any action but CUT); for a plan, the share of the
+ *             beat that is heard (a trimmed last unit, `fadeOut.trimSeconds`, counts partly)
  *   cut       1 when it is CUT
  *   position  where the beat first plays in the output, as output beats before it / output beats
  *             (loop repeats and reorders counted, from planFromActions); a cut beat gets the position
  *             the output has reached at the next kept source beat (1 when none follows)
- *   density   share of kept beats among the beats i-8 .. i+8 (clipped at the song's ends)
+ *   density   how much of the beat's 4-bar phrase is kept (`phrases`: the phrase of each beat, as the
+ *             analysis' downbeats give them; a pickup is its own group): plays per beat over the
+ *             phrase, a beat heard twice (loop or replay) counting twice, halved (0 cut, 0.5 kept,
+ *             1 heard twice). An edit that cuts, keeps or replays whole phrases reads the same on
+ *             every beat of a phrase; one whose joins fall inside a phrase reads in between.
+ *             Without a phrase grid (action-only inputs): the share of kept beats among i-8 .. i+8.
+ *
+ * Plans that no action sequence expresses (the planner's extensions jump back and replay bars) are
+ * encoded by `buildPlanRewardInputs`: actionsFromPlan labels only a beat's first play, which would
+ * hide the replay from the model, so a kept beat heard n > 1 times is labelled LOOP x n (capped at 4)
+ * and positions come from the plan itself. A loop-hating editor's complaint is then visible in the input.
  */
 import { RecutError } from '../../../shared/errors';
-import { planFromActions, NUM_ACTIONS as PLAN_ACTIONS } from '../../../shared/edit-plan-actions';
+import type { EditPlan } from '../../../shared/edit-plan';
+import { ACTION, actionsFromPlan, planFromActions, NUM_ACTIONS as PLAN_ACTIONS } from '../../../shared/edit-plan-actions';
 import { MAX_BEATS, NUM_ACTIONS, REWARD_FEATURES, REWARD_INPUTS } from './architecture';
 
 export const DENSITY_HALF_WINDOW = 8;
-/** Scoring windows for songs longer than MAX_BEATS: 500 beats, hop 250, the last one flush with the end. */
-export const WINDOW_HOP = 250;
+/**
+ * Windows and training crops start on multiples of POSITION_PERIOD beats (48: four 4-bar phrases of
+ * 3/4, three of 4/4), so a beat's learned position has the same phase in its musical periods (see
+ * musicalPositions in model.ts) whichever window of a long song it is read in.
+ */
+export const POSITION_PERIOD = 48;
+/** Scoring windows for songs longer than MAX_BEATS: up to 500 beats, every 240 beats, the last reaching the end. */
+export const WINDOW_HOP = 5 * POSITION_PERIOD;
 
 export interface FeatureMatrix {
   matrix: Float32Array;
@@ -43,17 +61,54 @@ if (PLAN_ACTIONS !== NUM_ACTIONS) throw new Error('action vocabulary and reward 
 
 /** Builds the model's inputs for one candidate edit: features (B+1 rows) and B per-beat action ids. */
 export function buildRewardInputs(features: FeatureMatrix, actions: ArrayLike<number>): RewardInputs {
-  const n = actions.length;
+  checkShapes(features, actions.length);
+  const plan = planFromActions(actions); // validates the ids (invalid_plan)
+  return assemble(features, actions, firstPlayPositions(plan, actions.length), null, null);
+}
+
+/**
+ * The model's inputs for any EditPlan over the song's beats (`beats`: beat times, `duration`: the
+ * file's length, for the trimmed share of the last unit). Replays are labelled as loops (see above).
+ */
+export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, beats: readonly number[], duration: number, phrases?: ArrayLike<number>): RewardInputs {
+  const n = beats.length;
+  checkShapes(features, n);
+  const actions = actionsFromPlan(plan, n); // validates the plan (invalid_plan)
+  const plays = new Int32Array(n);
+  for (const s of plan.segments) for (let b = s.from; b < s.to; b++) plays[b] += s.repeat;
+  for (let i = 0; i < n; i++) {
+    if (plays[i] > 1 && actions[i] === ACTION.KEEP) actions[i] = Math.min(ACTION.LOOP_X4, plays[i]);
+  }
+  const heard = new Float32Array(n);
+  for (let i = 0; i < n; i++) heard[i] = plays[i] > 0 ? 1 : 0;
+  const trim = plan.fadeOut?.trimSeconds ?? 0;
+  const last = lastPlayedBeat(plan);
+  if (trim > 0 && last >= 0 && plays[last] === 1) {
+    const len = (last + 1 < n ? beats[last + 1] : duration) - beats[last];
+    if (len > 0) heard[last] = Math.max(0, 1 - trim / len);
+  }
+  if (phrases && phrases.length !== n) throw new RecutError('invalid_argument', `${phrases.length} phrase ids for ${n} beats`);
+  return assemble(features, actions, firstPlayPositions(plan, n), heard, phrases ?? null, plays);
+}
+
+function checkShapes(features: FeatureMatrix, n: number): void {
   if (features.matrix.length !== features.rows * REWARD_FEATURES) {
     throw new RecutError('invalid_argument', `feature matrix has ${features.matrix.length} values for ${features.rows} rows of ${REWARD_FEATURES}`);
   }
   if (n < 1 || n > features.rows) throw new RecutError('invalid_argument', `${n} actions for a feature matrix of ${features.rows} rows`);
-  const plan = planFromActions(actions); // validates the ids (invalid_plan)
+}
 
+function lastPlayedBeat(plan: EditPlan): number {
+  for (let i = plan.segments.length - 1; i >= 0; i--) if (plan.segments[i].to > plan.segments[i].from) return plan.segments[i].to - 1;
+  return -1;
+}
+
+/** Where each beat first plays, as output beats before it / output beats; cut beats take the next kept beat's. */
+function firstPlayPositions(plan: EditPlan, n: number): Float32Array {
   const position = new Float32Array(n).fill(-1);
   let out = 0;
   for (const seg of plan.segments) {
-    for (let b = seg.from; b < seg.to; b++) if (position[b] < 0) position[b] = out + (b - seg.from);
+    for (let b = seg.from; b < seg.to; b++) if (b < n && position[b] < 0) position[b] = out + (b - seg.from);
     out += (seg.to - seg.from) * seg.repeat;
   }
   const total = Math.max(out, 1);
@@ -62,25 +117,50 @@ export function buildRewardInputs(features: FeatureMatrix, actions: ArrayLike<nu
     if (position[i] >= 0) next = position[i];
     else position[i] = next;
   }
+  for (let i = 0; i < n; i++) position[i] /= total;
+  return position;
+}
 
-  const keepPrefix = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) keepPrefix[i + 1] = keepPrefix[i] + (actions[i] === 1 ? 0 : 1);
-
+function assemble(features: FeatureMatrix, actions: ArrayLike<number>, position: Float32Array, heard: Float32Array | null, phrases: ArrayLike<number> | null, plays: Int32Array | null = null): RewardInputs {
+  const n = actions.length;
+  const density = phrases && plays ? phraseDensity(plays, phrases) : windowDensity(actions);
   const values = new Float32Array(n * REWARD_INPUTS);
   const acts = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const row = values.subarray(i * REWARD_INPUTS, (i + 1) * REWARD_INPUTS);
     row.set(features.matrix.subarray(i * REWARD_FEATURES, (i + 1) * REWARD_FEATURES));
-    const keep = actions[i] === 1 ? 0 : 1;
-    const lo = Math.max(0, i - DENSITY_HALF_WINDOW);
-    const hi = Math.min(n, i + DENSITY_HALF_WINDOW + 1);
-    row[REWARD_FEATURES] = keep;
+    const keep = actions[i] === ACTION.CUT ? 0 : 1;
+    row[REWARD_FEATURES] = heard ? heard[i] : keep;
     row[REWARD_FEATURES + 1] = 1 - keep;
-    row[REWARD_FEATURES + 2] = position[i] / total;
-    row[REWARD_FEATURES + 3] = (keepPrefix[hi] - keepPrefix[lo]) / (hi - lo);
+    row[REWARD_FEATURES + 2] = position[i];
+    row[REWARD_FEATURES + 3] = density[i];
     acts[i] = actions[i];
   }
   return { rows: n, values, actions: acts };
+}
+
+function windowDensity(actions: ArrayLike<number>): Float32Array {
+  const n = actions.length;
+  const keepPrefix = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) keepPrefix[i + 1] = keepPrefix[i] + (actions[i] === ACTION.CUT ? 0 : 1);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - DENSITY_HALF_WINDOW);
+    const hi = Math.min(n, i + DENSITY_HALF_WINDOW + 1);
+    out[i] = (keepPrefix[hi] - keepPrefix[lo]) / (hi - lo);
+  }
+  return out;
+}
+
+/** Plays per beat over each phrase, halved and capped at 1: 0 cut, 0.5 played once, 1 played twice (a loop or a replay). */
+function phraseDensity(plays: Int32Array, phrases: ArrayLike<number>): Float32Array {
+  const sum = new Map<number, number>();
+  const size = new Map<number, number>();
+  for (let i = 0; i < plays.length; i++) {
+    size.set(phrases[i], (size.get(phrases[i]) ?? 0) + 1);
+    sum.set(phrases[i], (sum.get(phrases[i]) ?? 0) + Math.min(2, plays[i]));
+  }
+  return Float32Array.from({ length: plays.length }, (_, i) => sum.get(phrases[i])! / size.get(phrases[i])! / 2);
 }
 
 /** Rows [start, start+length) of a candidate (edit columns keep their whole-song values). */
@@ -167,20 +247,23 @@ export interface ScoreWindow {
 }
 
 /**
- * Windows for a song of `rows` beats: one window when it fits, else 500-beat windows every 250 beats
- * with the last one flush with the end. The song's score is the weighted sum of its window scores,
- * weights chosen so every beat counts equally (a beat covered by two windows gives each half a vote).
+ * Windows for a song of `rows` beats: one window when it fits, else windows of up to 500 beats every
+ * 240 beats, the last one starting on the first multiple of 48 from which it reaches the end. The
+ * song's score is the weighted sum of its window scores, weights chosen so every beat counts equally
+ * (a beat covered by two windows gives each half a vote).
  */
 export function scoreWindows(rows: number): ScoreWindow[] {
   if (rows <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
+  const last = Math.ceil((rows - MAX_BEATS) / POSITION_PERIOD) * POSITION_PERIOD;
   const starts: number[] = [];
-  for (let s = 0; s + MAX_BEATS < rows; s += WINDOW_HOP) starts.push(s);
-  starts.push(rows - MAX_BEATS);
+  for (let s = 0; s < last; s += WINDOW_HOP) starts.push(s);
+  starts.push(last);
+  const windows = starts.map((s) => ({ start: s, length: Math.min(MAX_BEATS, rows - s) }));
   const cover = new Int32Array(rows);
-  for (const s of starts) for (let t = s; t < s + MAX_BEATS; t++) cover[t]++;
-  return starts.map((s) => {
-    let w = 0;
-    for (let t = s; t < s + MAX_BEATS; t++) w += 1 / cover[t];
-    return { start: s, length: MAX_BEATS, weight: w / rows };
+  for (const w of windows) for (let t = w.start; t < w.start + w.length; t++) cover[t]++;
+  return windows.map((w) => {
+    let weight = 0;
+    for (let t = w.start; t < w.start + w.length; t++) weight += 1 / cover[t];
+    return { ...w, weight: weight / rows };
   });
 }

@@ -74,7 +74,19 @@ interface RunData {
   history: Array<{ epoch: number; step: number; trainLoss: number; valLoss: number; valAccuracy: number }>;
 }
 
-export const REWARD_DEFAULTS = { maxEpochs: 8, batchPairs: 8, learningRate: 3e-4, patience: 2, saveInterval: 20, validationShare: 0.2 } as const;
+/**
+ * The rate at a step: linear warm-up over the first epoch, then cosine decay to a tenth of the base
+ * rate at the last planned step. A few hundred verdicts make a noisy gradient; the decay lets the
+ * late epochs settle instead of jumping between minima, so the epoch early stopping keeps is a good one.
+ * A function of the step alone, so a resumed run continues on the same schedule.
+ */
+export function learningRateAt(base: number, step: number, warmupSteps: number, totalSteps: number): number {
+  const warm = Math.min(1, (step + 1) / Math.max(1, warmupSteps));
+  const progress = Math.min(1, step / Math.max(1, totalSteps));
+  return base * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
+
+export const REWARD_DEFAULTS = { maxEpochs: 12, batchPairs: 8, learningRate: 3e-4, patience: 4, saveInterval: 20, validationShare: 0.2 } as const;
 
 export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOptions = {}, control: TrainingControl = {}): Promise<RewardTrainResult> {
   const t0 = performance.now();
@@ -142,6 +154,7 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
           return result(null, false, 'stopped before the end', null, null);
         }
         const batch = order.slice(d.batchInEpoch * o.batchPairs, (d.batchInEpoch + 1) * o.batchPairs).map((i) => train[i]);
+        trainer.options.learningRate = learningRateAt(o.learningRate, d.step, stepsPerEpoch, totalSteps);
         const r = await trainer.trainStep(batch);
         d.step++;
         stepsThisCall++;

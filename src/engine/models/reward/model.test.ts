@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends';
 import { identityNormalization, packBatch, scoreWindows, sliceRewardInputs } from './inputs';
-import { RewardModel, disposeTensors, toTensors } from './model';
+import { RewardModel, disposeTensors, musicalPositions, toTensors } from './model';
 import { syntheticCandidate } from './test-helpers';
 
 let model: RewardModel;
@@ -11,6 +11,22 @@ beforeAll(async () => {
   model = RewardModel.create({ seed: 7 });
 });
 afterAll(() => model.dispose());
+
+describe('musicalPositions', () => {
+  it('starts the learned positions periodic in musical beat counts (a 4-bar phrase of 4/4 is 16 beats)', () => {
+    const D = 256;
+    const p = musicalPositions(500, D, 1);
+    const period16 = [12, 13]; // the 7th sin/cos pair: periods 2, 3, 4, 6, 8, 12, 16, ...
+    for (const t of [0, 5, 37]) {
+      for (const j of period16) {
+        expect(Math.abs(p[t * D + j] - p[(t + 16) * D + j])).toBeLessThan(0.05);
+        expect(Math.abs(p[t * D + j] + p[(t + 8) * D + j])).toBeLessThan(0.05); // half a phrase: opposite
+      }
+    }
+    expect(p.every(Number.isFinite)).toBe(true);
+    expect(p.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeLessThan(2.05);
+  });
+});
 
 describe('RewardModel', () => {
   it('holds exactly 2,630,273 trainable weights', () => {

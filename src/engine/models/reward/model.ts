@@ -11,6 +11,7 @@ import {
   LAYERS,
   NUM_ACTIONS,
   OUTPUT_SCALE,
+  REWARD_FEATURES,
   REWARD_INPUTS,
   REWARD_PARAM_SPECS,
   countParams,
@@ -169,16 +170,64 @@ export function disposeTensors(t: BatchTensors): void {
   tf.dispose([t.x, t.actions, t.mask]);
 }
 
+/** Initial scale of the action embedding (see initialValue). */
+export const ACTION_INIT_STD = 0.3;
+/** Initial gain of the 4 edit columns' rows in the input projection (see initialValue). */
+export const EDIT_COLUMN_INIT_GAIN = 5;
+
 function initialValue(spec: ParamSpec, seed: number): tf.Tensor {
   const name = spec.name;
   if (name.endsWith('.gamma')) return tf.ones(spec.shape);
   if (name.endsWith('.beta') || name.endsWith('.bias')) return tf.zeros(spec.shape);
-  if (name === 'input.position' || name === 'input.action') return tf.truncatedNormal(spec.shape, 0, 0.02, 'float32', seed);
+  if (name === 'input.position') return tf.tensor2d(musicalPositions(spec.shape[0], spec.shape[1], seed), [spec.shape[0], spec.shape[1]]);
+  // The action ids are what differs between two candidates of one song: start them at the scale of
+  // the normalised inputs (LayerNorm output ~1 per dim) rather than drowned at 0.02.
+  if (name === 'input.action') return tf.truncatedNormal(spec.shape, 0, ACTION_INIT_STD, 'float32', seed);
   // Glorot uniform per projection (the fused QKV kernel counts as three 256 x 256 ones).
   const [fanIn, fanOutAll] = spec.shape;
   const fanOut = name.includes('.qkv.') ? fanOutAll / 3 : fanOutAll;
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.randomUniform(spec.shape, -limit, limit, 'float32', seed);
+  const kernel = tf.randomUniform(spec.shape, -limit, limit, 'float32', seed);
+  if (name !== 'input.proj.kernel') return kernel;
+  // The 4 edit columns are what tells two candidates of one song apart, and 121 feature columns of
+  // the same song would drown them after the LayerNorm: their rows start louder.
+  return tf.tidy(() => {
+    const gain = tf.concat([tf.ones([REWARD_FEATURES, 1]), tf.fill([REWARD_INPUTS - REWARD_FEATURES, 1], EDIT_COLUMN_INIT_GAIN)], 0);
+    return kernel.mul(gain);
+  });
 }
 
 export { countParams };
+
+/** The first 11 periods (2 .. 64 beats: beat, bar, phrase, section) start at amplitude 2, the rest at 0.5. */
+const MUSICAL_PERIODS = 11;
+const MUSICAL_AMPLITUDE = 2;
+
+/**
+ * Starting values of the learned positions: sin/cos pairs whose periods are beat counts that music is
+ * built from (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64 ... beats), then longer geometric periods, plus
+ * the usual small noise. Rows are beats counted from the window start (windows start on multiples of
+ * 48 beats, inputs.ts), so "this beat starts a 4-bar phrase" is one linear read-out away instead of
+ * 500 separate facts to learn from a few hundred verdicts. Still learned: only the start differs.
+ */
+export function musicalPositions(rows: number, dims: number, seed: number): Float32Array {
+  const periods = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
+  for (let p = 512; periods.length < dims / 2; p *= 1.15) periods.push(p);
+  const out = new Float32Array(rows * dims);
+  let state = (seed >>> 0) || 1;
+  const noise = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 4294967296 - 0.5) * 0.04;
+  };
+  for (let t = 0; t < rows; t++) {
+    for (let j = 0; j + 1 < dims; j += 2) {
+      const w = (2 * Math.PI * t) / periods[j / 2];
+      const amp = j / 2 < MUSICAL_PERIODS ? MUSICAL_AMPLITUDE : 0.5;
+      out[t * dims + j] = amp * Math.sin(w) + noise();
+      out[t * dims + j + 1] = amp * Math.cos(w) + noise();
+    }
+  }
+  return out;
+}

@@ -102,9 +102,12 @@ export class Engine {
       for (const sub of fs.readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) removeStaleTemps(`${dir}/${sub.name}`);
     }
     void this.chooseBackend().then(() => {
-      const s = this.settings.get();
       // Always started (it also resumes a run a dead engine left); 0 verdicts = retrain only on request.
-      this.autoRetrain = startAutoRetrain(this, { everyVerdicts: s.autoRetrainAfter, backend: s.backend });
+      // The settings are read at each decision, so changing them applies to the next job.
+      this.autoRetrain = startAutoRetrain(this, () => {
+        const s = this.settings.get();
+        return { everyVerdicts: s.autoRetrainAfter, backend: s.backend, autoFineTune: s.autoFineTune };
+      });
     });
     if (this.songs.count() === 0) void this.ensureDemo().catch(() => undefined);
   }
@@ -300,6 +303,8 @@ export class Engine {
     updateSettings: async (patch) => {
       const next = this.settings.update(patch);
       if (patch.backend !== undefined && patch.backend !== this.backend?.preference) await this.chooseBackend();
+      // A lower threshold may already be reached.
+      if (patch.autoRetrainAfter !== undefined) this.autoRetrain?.notify();
       return next;
     },
     listModels: () => ({ models: this.models.list().map(modelInfo) }),

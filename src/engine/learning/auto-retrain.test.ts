@@ -21,8 +21,14 @@ describe('auto-retrain in the engine', () => {
     try {
       const songs = await prepareSimSongs(simSongSpecs(3, 1), path.join(root, 'songs'), engine.songs, engine.analyses);
       const prefs = new PreferenceStore(engine.db);
-      const auto = startAutoRetrain(engine, { everyVerdicts: 12, policyAlgorithm: 'dpo', policySteps: 3, backend: 'wasm' });
+      // The options are read live (as the engine reads its settings): the threshold changes below.
+      const settings = { everyVerdicts: 100, policyAlgorithm: 'dpo' as const, policySteps: 3, backend: 'wasm' as const, autoFineTune: true };
+      const auto = startAutoRetrain(engine, () => settings);
       prefs.addAll(await labelSong(songs[0].songId, songs[0].analysis, endingKeeper, { verdicts: 6, seed: 4, policy: loadBootstrapPolicy() }));
+      auto.notify();
+      await auto.idle();
+      expect(engine.jobs.list().filter((j) => j.kind === 'train-reward')).toHaveLength(0); // 6 < 100: nothing yet
+      settings.everyVerdicts = 12;
       auto.notify();
       await auto.idle();
       expect(engine.jobs.list().filter((j) => j.kind === 'train-reward')).toHaveLength(0); // 6 < 12: nothing yet
@@ -31,7 +37,6 @@ describe('auto-retrain in the engine', () => {
       auto.notify();
       auto.notify(); // a second call while busy starts nothing more
       await auto.idle();
-      auto.stop();
       const jobs = engine.jobs.list();
       const reward = jobs.filter((j) => j.kind === 'train-reward');
       expect(reward).toHaveLength(1);
@@ -41,6 +46,15 @@ describe('auto-retrain in the engine', () => {
       expect(jobs.filter((j) => j.kind === 'train-policy')).toEqual([expect.objectContaining({ state: 'done' })]);
       expect(models.list('policy')).toHaveLength(1);
       expect(newVerdicts(learningDeps(engine))).toBe(0);
+
+      // With automatic fine-tuning switched off in the settings, a retrain leaves the policy alone.
+      settings.autoFineTune = false;
+      prefs.addAll(await labelSong(songs[1].songId, songs[1].analysis, endingKeeper, { verdicts: 12, seed: 9, policy: loadBootstrapPolicy() }));
+      auto.notify();
+      await auto.idle();
+      auto.stop();
+      expect(engine.jobs.list().filter((j) => j.kind === 'train-reward')).toHaveLength(2);
+      expect(engine.jobs.list().filter((j) => j.kind === 'train-policy')).toHaveLength(1);
     } finally {
       await engine.jobs.idle();
       engine.close();

@@ -21,6 +21,8 @@ export interface AutoRetrainOptions {
   policyAlgorithm?: PolicyAlgorithm;
   policySteps?: number;
   backend?: BackendPreference;
+  /** fine-tune the policy after a better reward model lands (default true) */
+  autoFineTune?: boolean;
   /** also check on a timer (ms); 0 = only on notify() */
   pollMs?: number;
 }
@@ -44,9 +46,14 @@ export function newVerdicts(deps: LearningDeps): number {
   return deps.prefs.count({ afterId: after });
 }
 
-export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}): AutoRetrain {
+/**
+ * `options` may be a function: it is read again at every decision, so a change in the settings (the
+ * threshold, the backend, automatic fine-tuning) applies to the next job without an engine restart.
+ */
+export function startAutoRetrain(engine: Engine, options: AutoRetrainOptions | (() => AutoRetrainOptions) = {}): AutoRetrain {
   const deps = learningDeps(engine);
-  const every = opts.everyVerdicts ?? DEFAULT_RETRAIN_EVERY;
+  const live = () => (typeof options === 'function' ? options() : options);
+  const every = () => live().everyVerdicts ?? DEFAULT_RETRAIN_EVERY;
   let busy: Promise<void> | null = null;
   let stopped = false;
 
@@ -54,8 +61,9 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
   const home = engine.layout.root;
   const metrics = (kind: 'reward' | 'policy', jobId: string) => (step: number, m: Record<string, number>) =>
     engine.emitTrainingMetrics(jobId, kind, step, m);
-  const runPolicy = (resume: boolean) =>
-    engine.jobs.start(
+  const runPolicy = (resume: boolean) => {
+    const opts = live();
+    return engine.jobs.start(
       'train-policy',
       `Fine-tuning the policy (${(opts.policyAlgorithm ?? 'ppo').toUpperCase()}) after a better reward model`,
       (ctx) =>
@@ -66,17 +74,18 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
         ),
       { lane: 'model:policy' },
     ).done;
+  };
 
   const cycle = async (resumeReward: boolean) => {
     await engine.analyzeSongsWithVerdicts();
     const r = await engine.jobs.start(
       'train-reward',
       `Retraining the reward model (${newVerdicts(deps)} new verdicts)`,
-      (ctx) => trainInWorker({ home, jobId: ctx.jobId, kind: 'reward', opts: { backend: opts.backend, resume: resumeReward } }, ctx, metrics('reward', ctx.jobId)),
+      (ctx) => trainInWorker({ home, jobId: ctx.jobId, kind: 'reward', opts: { backend: live().backend, resume: resumeReward } }, ctx, metrics('reward', ctx.jobId)),
       { lane: 'model:reward' },
     ).done;
     engine.modelsChanged('reward');
-    if (r.promoted && !stopped) {
+    if (r.promoted && !stopped && live().autoFineTune !== false) {
       await runPolicy(false);
       engine.modelsChanged('policy');
     }
@@ -87,13 +96,13 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
       .catch(() => undefined) // the job's failure is recorded on the job itself
       .finally(() => {
         busy = null;
-        if (!stopped && every > 0 && newVerdicts(deps) >= every) notify();
+        if (!stopped && every() > 0 && newVerdicts(deps) >= every()) notify();
       });
   };
 
   const notify = () => {
-    if (stopped || busy || every <= 0) return;
-    if (newVerdicts(deps) >= every) launch(() => cycle(false));
+    if (stopped || busy || every() <= 0) return;
+    if (newVerdicts(deps) >= every()) launch(() => cycle(false));
   };
 
   const trainNow = (kind: 'reward' | 'policy') => {
@@ -107,7 +116,8 @@ export function startAutoRetrain(engine: Engine, opts: AutoRetrainOptions = {}):
   else if (TrainingRun.latestUnfinished(deps.layout, 'policy')) launch(() => runPolicy(true).then(() => undefined));
   else notify();
 
-  const timer = opts.pollMs ? setInterval(notify, opts.pollMs) : null;
+  const pollMs = live().pollMs;
+  const timer = pollMs ? setInterval(notify, pollMs) : null;
   timer?.unref();
   return {
     notify,

@@ -1,8 +1,8 @@
 /**
  * Policy fine-tuning job (issue #5.3): PPO on the combined reward, or DPO / IPO on the stored
  * comparisons, starting from the active policy (or the bootstrap one), which is also the frozen
- * reference. Checkpoints every `saveInterval` steps (resume continues from the last one; the Adam
- * moments restart, which a 7k-parameter policy shrugs off), the best step kept, metrics in SQLite, a
+ * reference. Checkpoints every `saveInterval` steps: weights, Adam moments and PPO's reward statistics
+ * (resume continues from the last one exactly where it was), the best step kept, metrics in SQLite, a
  * readable log, and a new version: activated when its greedy suggestions score higher than the
  * reference's on the training songs under the same reward.
  */
@@ -22,6 +22,7 @@ import { TrainingLog, type LearningDeps, type TrainingControl } from './context'
 import { DPO_DEFAULTS, DpoTrainer, type DpoPair } from './dpo';
 import { barActionsOfPlan, clonePolicy, episode, greedyPlan, loadActivePolicy, meanKl, type Episode } from './policy-common';
 import { PPO_DEFAULTS, PpoTrainer, type RewardFn } from './ppo';
+import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
 import { fileSha256 } from './reward-checkpoint';
 import { pairsFromPreferences } from './reward-data';
 import { RewardScorer } from './reward-scorer';
@@ -129,10 +130,27 @@ export async function trainPolicy(deps: LearningDeps, opts: PolicyTrainOptions, 
     return s / episodes.length;
   };
 
+  const ppo = d.algorithm === 'ppo' ? new PpoTrainer(policy, ref, { ...PPO_DEFAULTS, ...(opts.learningRate ? { learningRate: opts.learningRate } : {}), ...(opts.klCoef !== undefined ? { klCoef: opts.klCoef } : {}) }) : null;
+  const dpo = d.algorithm !== 'ppo' ? new DpoTrainer(policy, ref, { ...DPO_DEFAULTS, loss: d.algorithm === 'ipo' ? 'ipo' : 'dpo', ...(opts.beta ? { beta: opts.beta } : {}), ...(opts.learningRate ? { learningRate: opts.learningRate } : {}) }) : null;
+  if (resumed && fs.existsSync(run.file('last-optim.json'))) {
+    // Adam moments (and PPO's reward statistics) as they were at the checkpoint; fresh ones when the
+    // file does not check out (the weights themselves are fine, only the step sizes restart).
+    try {
+      const extra = await restoreOptimizerState(run.file('last-optim.json'), (ppo ?? dpo!).optimizer, policy.trainable().map((v) => v.shape));
+      if (extra.step !== d.step) throw new RecutError('invalid_checkpoint', `optimizer state is from step ${extra.step}, the weights from step ${d.step}`);
+      if (ppo && extra.rewardCount !== undefined) Object.assign(ppo.stats, { n: extra.rewardCount, mean: extra.rewardMean, m2: extra.rewardM2 });
+      log.line(`optimizer state restored at step ${d.step}`);
+    } catch (e) {
+      log.line(`optimizer state not restored (${(e as Error).message}); Adam restarts from zero moments`);
+    }
+  }
   let stopped = false;
   let stepsThisCall = 0;
-  const checkpoint = () => {
+  const checkpoint = async () => {
     savePolicy(run!.file('last.json'), policy.getWeights(), { runId: run!.state.runId, step: d.step });
+    const trainer = ppo ?? dpo!;
+    const stats: Record<string, number> = ppo ? { rewardCount: ppo.stats.n, rewardMean: ppo.stats.mean, rewardM2: ppo.stats.m2 } : {};
+    await saveOptimizerState(run!.file('last-optim.json'), trainer.optimizer, { step: d.step, ...stats });
     run!.save();
   };
   const rewardBefore = await greedyScore(ref);
@@ -140,8 +158,6 @@ export async function trainPolicy(deps: LearningDeps, opts: PolicyTrainOptions, 
     d.bestScore = rewardBefore;
     savePolicy(run.file('best.json'), ref.getWeights(), { runId: run.state.runId, step: 0 });
   }
-  const ppo = d.algorithm === 'ppo' ? new PpoTrainer(policy, ref, { ...PPO_DEFAULTS, ...(opts.learningRate ? { learningRate: opts.learningRate } : {}), ...(opts.klCoef !== undefined ? { klCoef: opts.klCoef } : {}) }) : null;
-  const dpo = d.algorithm !== 'ppo' ? new DpoTrainer(policy, ref, { ...DPO_DEFAULTS, loss: d.algorithm === 'ipo' ? 'ipo' : 'dpo', ...(opts.beta ? { beta: opts.beta } : {}), ...(opts.learningRate ? { learningRate: opts.learningRate } : {}) }) : null;
   const dpoPairs = dpo ? buildDpoPairs(deps, d, analyses) : [];
   if (dpo && !dpoPairs.length) throw new RecutError('invalid_argument', 'DPO needs stored comparisons on the training songs; there are none');
 
@@ -151,7 +167,7 @@ export async function trainPolicy(deps: LearningDeps, opts: PolicyTrainOptions, 
       control.throwIfCancelled?.();
       if (opts.stopAfterSteps !== undefined && stepsThisCall >= opts.stopAfterSteps) {
         stopped = true;
-        checkpoint();
+        await checkpoint();
         log.line(`stopped after ${stepsThisCall} steps at step ${d.step} (resume with --resume)`);
         break;
       }
@@ -170,15 +186,19 @@ export async function trainPolicy(deps: LearningDeps, opts: PolicyTrainOptions, 
         const score = await greedyScore(policy);
         const kl = meanKl(policy, ref, episodes.map((e) => e.inputs));
         deps.models.addMetrics(jobId, 'policy', d.step, { greedyReward: score, klToReference: kl });
-        const better = score > (d.bestScore ?? -Infinity) + 1e-6;
-        log.line(`step ${d.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(', ')}; greedy reward ${score.toFixed(4)}, KL to reference ${kl.toFixed(4)}${better ? ' (best so far)' : ''}`);
+        // The greedy reward picks the step to keep when it is the user's taste (a trusted reward
+        // model). DPO without one keeps its last step: its objective is the verdicts themselves, and
+        // the dense reward alone would judge them by rules the user may not share.
+        const keepLast = dpo !== null && !(scorer && trust.trustworthy);
+        const better = keepLast ? d.step === opts.totalSteps : score > (d.bestScore ?? -Infinity) + 1e-6;
+        log.line(`step ${d.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(', ')}; greedy reward ${score.toFixed(4)}, KL to reference ${kl.toFixed(4)}${better ? (keepLast ? ' (kept: the last step)' : ' (best so far)') : ''}`);
         if (better) {
           d.bestScore = score;
           d.bestStep = d.step;
           savePolicy(run.file('best.json'), policy.getWeights(), { runId: run.state.runId, step: d.step });
         }
       }
-      if (d.step % saveInterval === 0) checkpoint();
+      if (d.step % saveInterval === 0) await checkpoint();
     }
     if (stopped) return { version: null, promoted: false, reason: 'stopped before the end', algorithm: d.algorithm, steps: d.step, rewardBefore, rewardAfter: d.bestScore ?? rewardBefore, klToReference: NaN, wallSeconds: (performance.now() - t0) / 1000, logPath: log.path, runId: run.state.runId, stopped };
 

@@ -59,6 +59,7 @@ describe('training jobs on a real home', () => {
     const r = await trainPolicy(h.deps, { algorithm: 'dpo', totalSteps: 6, saveInterval: 2, resume: true, backend: 'wasm' });
     expect(r.runId).toBe(stopped.runId);
     expect(r.steps).toBe(6);
+    expect(fs.readFileSync(r.logPath, 'utf8')).toMatch(/optimizer state restored at step 2/); // Adam goes on, not from zero
     const v = r.version!;
     expect(v.name).toBe('policy-v1');
     expect(v.algorithm).toBe('dpo');

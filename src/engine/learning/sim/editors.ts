@@ -7,15 +7,17 @@
  *    phrase (1), a plain bar line is tolerated (0.3), anything inside a bar is wrong (0). No cut: 1.
  *  - ending-keeper: the edit should end on the song's real ending (1, a little less when its decay
  *    is trimmed), never on a fade-out (0).
- *  - loop-hater: no material heard twice: 1 - 2 x (share of the output that replays something) - 4 x
- *    (share that is loop repeats), >= 0 (an extension must replay something; loops on top hurt most).
+ *  - loop-hater: hates hearing the same material again soon. Every second of the output that replays
+ *    something already heard costs 1 / (1 + gap / 4 s), gap = the time since that beat last started
+ *    playing: a loop repeat (gap = the loop's length) costs most, a section coming back half a minute
+ *    later costs little. Score 1 - 3 x (cost / output seconds), >= 0. An extension has to replay
+ *    something; this editor wants it to be far-apart material, never loops.
  *  - energy-lover: keeps the loud sections: the output's mean bar level placed between the song's
  *    quietest (0) and loudest (1) bar.
  *  - few-joins: as few audible joins as possible: 1 / (1 + joins).
  */
 import type { EditPlan } from '../../../shared/edit-plan';
 import type { SongAnalysis } from '../../analysis/analyze';
-import { repetitionStats } from '../../models/dense/dense-reward';
 import { songGrid, type SongGrid } from '../../models/planner/grid';
 import { lastOutputUnit, planTrimSeconds, trimmedPlanSeconds } from '../../models/planner/trim';
 
@@ -71,14 +73,33 @@ export const endingKeeper: SimEditor = {
 
 export const loopHater: SimEditor = {
   name: 'loop-hater',
-  description: 'hates hearing anything twice (loops or replays)',
+  description: 'hates hearing the same material again soon (loops most)',
   score(plan, analysis) {
     const grid = songGrid(analysis);
     const out = trimmedPlanSeconds(plan, analysis.beats, grid.duration);
-    const { repeatedSeconds, loopSeconds } = repetitionStats(plan, grid);
-    return out > 0 ? clamp01(1 - (2 * repeatedSeconds + 4 * loopSeconds) / out) : 0;
+    return out > 0 ? clamp01(1 - (3 * soonRepeatCost(plan, grid)) / out) : 0;
   },
 };
+
+/** Seconds of replayed material, each weighted by 1 / (1 + gap / 4 s) (see loop-hater above). */
+export function soonRepeatCost(plan: EditPlan, grid: SongGrid): number {
+  const lastStart = new Float64Array(grid.units).fill(-1);
+  let t = 0;
+  let cost = 0;
+  for (const seg of plan.segments) {
+    for (let r = 0; r < seg.repeat; r++) {
+      for (let k = seg.from; k < seg.to; k++) {
+        const d = grid.unitStart[k + 1] - grid.unitStart[k];
+        if (lastStart[k] >= 0) cost += d / (1 + (t - lastStart[k]) / REPEAT_GAP_SECONDS);
+        lastStart[k] = t;
+        t += d;
+      }
+    }
+  }
+  return cost;
+}
+
+const REPEAT_GAP_SECONDS = 4;
 
 export const energyLover: SimEditor = {
   name: 'energy-lover',

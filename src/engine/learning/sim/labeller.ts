@@ -14,7 +14,7 @@ import type { NewPreference } from '../../store/preferences';
 import type { SimEditor } from './editors';
 
 /** Targets as shares of the song's length: three shortenings and one extension. */
-export const TARGET_RATIOS = [0.55, 0.7, 0.85, 1.3] as const;
+export const TARGET_RATIOS = [0.55, 0.7, 0.85, 1.3, 1.8] as const;
 
 export interface LabelOptions {
   /** Verdicts to produce for this song. */

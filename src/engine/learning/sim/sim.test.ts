@@ -37,6 +37,16 @@ describe('simulated editors', () => {
     expect(fewJoins.score(looped, a)).toBeLessThan(0.5);
   });
 
+  it('loop-hater minds a replay less the longer ago the material was heard', () => {
+    // Two extensions replaying the same 2 bars: right after themselves (a loop by another name) or
+    // after the rest of the song.
+    const soon = plan([{ from: 0, to: bar(4), repeat: 1 }, { from: bar(2), to: B, repeat: 1 }]);
+    const late = plan([{ from: 0, to: B - 1, repeat: 1 }, { from: bar(2), to: bar(4), repeat: 1 }, { from: B - 1, to: B, repeat: 1 }]);
+    expect(loopHater.score(late, a)).toBeGreaterThan(loopHater.score(soon, a) + 0.05);
+    const looped = plan([{ from: 0, to: bar(2), repeat: 1 }, { from: bar(2), to: bar(4), repeat: 2 }, { from: bar(4), to: B, repeat: 1 }]);
+    expect(loopHater.score(looped, a)).toBeLessThan(loopHater.score(late, a));
+  });
+
   it('energy-lover prefers the loud chorus to the quiet intro and outro', () => {
     // sections: intro 2 bars, verse 4, chorus 4 (bars 6-9), ...
     const chorus = plan([{ from: bar(6), to: bar(10), repeat: 1 }]);

@@ -20,6 +20,7 @@ export async function run(): Promise<Record<string, unknown>> {
           validationAccuracy: e.reward.validationAccuracy,
           rewardTrainSeconds: e.reward.wallSeconds,
           rewardEpochs: e.reward.epochs,
+          rerankOnly: { winRate: e.rerankOnly.winRate, ties: e.rerankOnly.ties, scoreBefore: e.rerankOnly.meanScoreBefore, scoreAfter: e.rerankOnly.meanScoreAfter },
           policies: Object.fromEntries(
             e.policies.map((p) => [p.algorithm, { topSuggestion: { winRate: p.topSuggestion.winRate, ties: p.topSuggestion.ties, scoreBefore: p.topSuggestion.meanScoreBefore, scoreAfter: p.topSuggestion.meanScoreAfter }, policyAlone: { winRate: p.winRate, ties: p.ties, scoreBefore: p.meanScoreBefore, scoreAfter: p.meanScoreAfter }, durationExact: p.durationExact, klToReference: p.klToReferenceHeldOut, seconds: p.wallSeconds }]),
           ),

@@ -30,6 +30,7 @@ describe('recut eval (small)', () => {
         expect(s.result).toBe(s.after > s.before + 1e-9 ? 'win' : s.after < s.before - 1e-9 ? 'loss' : 'tie');
       }
     }
+    expect(e.rerankOnly.songs).toHaveLength(2);
     expect(e.targetsMet.heldOutAccuracy).toBe(e.reward.heldOutAccuracy >= 0.85);
     expect(e.targetsMet.winRate).toBe(e.policies.some((p) => p.topSuggestion.winRate >= 0.75));
     // The editor's home is a real one: versions and verdicts are there.

@@ -90,6 +90,8 @@ export interface EditorEval {
   trainSongs: number;
   heldOutSongs: number;
   reward: { version: string | null; validationAccuracy: number | null; heldOutAccuracy: number; heldOutPairs: number; trainPairs: number; epochs: number; wallSeconds: number };
+  /** The top suggestion with the bootstrap policy still proposing and the learned reward ranking: the reward model's own share. */
+  rerankOnly: SongComparison;
   policies: PolicyEval[];
   targetsMet: { heldOutAccuracy: boolean; winRate: boolean };
   wallSeconds: number;
@@ -134,6 +136,8 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
 
     const policies: PolicyEval[] = [];
     const scorer = rw.version ? RewardScorer.fromVersion(rw.version) : undefined;
+    const rerankOnly = await compareTopSuggestions(editor, held, boot, boot, scorer, seed);
+    say(`${editor.name}: the learned reward ranking the bootstrap's candidates wins on ${(rerankOnly.winRate * 100).toFixed(0)} % of ${held.length} held-out songs (${rerankOnly.meanScoreBefore.toFixed(3)} -> ${rerankOnly.meanScoreAfter.toFixed(3)})`);
     const steps = opts.policySteps ?? { ppo: 15, dpo: 60, ipo: 60 };
     for (const algorithm of opts.algorithms ?? (['ppo', 'dpo'] as PolicyAlgorithm[])) {
       const tp = performance.now();
@@ -149,6 +153,7 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
     return {
       editor: editor.name, description: editor.description, verdicts, trainSongs: train.length, heldOutSongs: held.length,
       reward: { version: rw.version?.name ?? null, validationAccuracy: rw.heldOutAccuracy, heldOutAccuracy: heldOutAccuracy.accuracy, heldOutPairs: heldOutAccuracy.pairs, trainPairs: rw.trainPairs, epochs: rw.epochs, wallSeconds: rw.wallSeconds },
+      rerankOnly,
       policies,
       targetsMet: { heldOutAccuracy: heldOutAccuracy.accuracy >= EVAL_TARGETS.heldOutAccuracy, winRate: policies.some((p) => p.topSuggestion.winRate >= EVAL_TARGETS.winRate) },
       wallSeconds: (performance.now() - t0) / 1000,
@@ -182,7 +187,7 @@ async function heldOutPairAccuracy(editor: SimEditor, held: SimSong[], checkpoin
 }
 
 /** The editor's score of the first suggestion, before (bootstrap, dense reward) and after (tuned policy, learned reward). */
-export async function compareTopSuggestions(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel, reward: LearnedScorer | undefined, seed: number): Promise<SongComparison> {
+export async function compareTopSuggestions(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel | null, reward: LearnedScorer | undefined, seed: number): Promise<SongComparison> {
   const results: Array<{ song: string; before: number; after: number }> = [];
   for (const s of held) {
     const targets = targetsFor(s.analysis);

@@ -11,7 +11,7 @@
  *             beat that is heard (a trimmed last unit, `fadeOut.trimSeconds`, counts partly)
  *   cut       1 when it is CUT
  *   position  where the beat first plays in the output, as output beats before it / output beats
- *             (loop repeats and reorders counted, from planFromActions); a cut beat gets the position
+ *             (loop repeats, replays and reorders counted); a cut beat gets the position
  *             the output has reached at the next kept source beat (1 when none follows)
  *   density   how much of the beat's 4-bar phrase is kept (`phrases`: the phrase of each beat, as the
  *             analysis' downbeats give them; a pickup is its own group): plays per beat over the

@@ -16,12 +16,13 @@ export class RewardScorer implements LearnedScorer {
     readonly model: RewardModel,
     readonly heldOutAccuracy: number | null,
     readonly versionName: string | null = null,
+    readonly denseAccuracy: number | null = null,
   ) {}
 
   static fromVersion(v: ModelVersion): RewardScorer {
     const { model } = loadRewardModel(v.checkpoint);
-    const acc = typeof v.metrics.heldOutAccuracy === 'number' ? v.metrics.heldOutAccuracy : null;
-    return new RewardScorer(model, acc, v.name);
+    const num = (x: unknown) => (typeof x === 'number' ? x : null);
+    return new RewardScorer(model, num(v.metrics.heldOutAccuracy), v.name, num(v.metrics.denseAccuracyOnSameData));
   }
 
   async score(analysis: SongAnalysis, plans: EditPlan[]): Promise<number[]> {

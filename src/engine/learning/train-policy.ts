@@ -113,7 +113,7 @@ export async function trainPolicy(deps: LearningDeps, opts: PolicyTrainOptions, 
 
   const rewardVersion = d.rewardVersionId !== null ? deps.models.get(d.rewardVersionId) : null;
   const scorer = rewardVersion ? RewardScorer.fromVersion(rewardVersion) : null;
-  const trust = trustFromAccuracy(scorer?.heldOutAccuracy);
+  const trust = trustFromAccuracy(scorer?.heldOutAccuracy, scorer?.denseAccuracy);
   log.line(`${resumed ? 'resuming' : 'starting'} ${d.algorithm.toUpperCase()} run ${run.state.runId} from ${d.parentName} on ${backend.name} (${backend.device}); ${d.songIds.length} songs; reward: ${rewardVersion ? `${rewardVersion.name} + dense (${trust.reason})` : 'dense only (no reward model)'}`);
 
   const analyses = new Map<string, Awaited<ReturnType<LearningDeps['analysisOf']>>>();

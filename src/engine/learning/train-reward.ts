@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { RecutError } from '../../shared/errors';
 import { Prng, deriveSeed } from '../audio/synth/prng';
 import { selectBackend, type BackendPreference } from '../models/backends';
+import { denseReward } from '../models/dense/dense-reward';
 import { fitNormalization } from '../models/reward/inputs';
 import { RewardModel } from '../models/reward/model';
 import { RewardTrainer, type PreferencePair } from '../models/reward/train';
@@ -201,8 +202,10 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
       log.line(`the active ${active.name} could not be loaded to compare (${(e as Error).message}); it will be replaced`);
     }
   }
+  const denseAcc = denseAccuracy(pairs.filter(isVal));
   const metrics = {
     heldOutAccuracy: heldOut, validationLoss: d.bestValLoss, bestEpoch: d.bestEpoch + 1, epochs: d.epoch, steps: d.step, trainPairs: train.length, validationPairs: val.length,
+    denseAccuracyOnSameData: denseAcc,
     activeAccuracyOnSameData: activeAcc, wallSeconds: (performance.now() - t0) / 1000, learningRate: o.learningRate, batchPairs: o.batchPairs,
   };
   await saveRewardModel(file, best, { runId: run.state.runId, metrics });
@@ -224,6 +227,26 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
   log.line(`${version.name}: held-out accuracy ${heldOut === null ? 'n/a' : pct(heldOut)}; ${promoted ? 'activated' : 'kept inactive'} (${reason}); checkpoint ${file}`);
   run.finish();
   return result(deps.models.get(version.id), promoted, reason, heldOut, activeAcc);
+
+  /** The dense reward's accuracy on the validation comparisons (ties excluded), at each verdict's target. */
+  function denseAccuracy(valPairs: PlanPair[]): number | null {
+    const targetOf = new Map(prefs.map((p) => [p.id, p.targetSeconds]));
+    let decided = 0;
+    let right = 0;
+    for (const p of valPairs) {
+      if (p.target === 0.5) continue;
+      try {
+        const a = analyses.get(p.songId)!;
+        const target = targetOf.get(p.from[0]) ?? null;
+        const diff = denseReward(p.a, a, target).score - denseReward(p.b, a, target).score;
+        decided++;
+        if ((diff > 0 && p.target > 0.5) || (diff < 0 && p.target < 0.5)) right++;
+      } catch {
+        // a plan that does not fit its song was dropped from training too
+      }
+    }
+    return decided ? right / decided : null;
+  }
 
   function result(v: ModelVersion | null, promoted: boolean, reason: string, acc: number | null, activeAccuracy: number | null): RewardTrainResult {
     return {

@@ -38,6 +38,8 @@ describe('training jobs on a real home', () => {
     expect(v.active).toBe(true);
     expect(v.checksum).toBe(fileSha256(v.checkpoint));
     expect(typeof v.metrics.heldOutAccuracy === 'number' || v.metrics.heldOutAccuracy === null).toBe(true);
+    // the dense reward on the same validation verdicts, for the trust gate (combined.ts)
+    expect(typeof v.metrics.denseAccuracyOnSameData === 'number' || v.metrics.denseAccuracyOnSameData === null).toBe(true);
     expect(v.dataRange.validationSongs).toHaveLength(1);
     loadRewardModel(v.checkpoint).model.dispose(); // validates shapes and checksum
     expect(h.deps.models.metrics(`reward-${done.runId}`).length).toBeGreaterThanOrEqual(done.steps);

@@ -7,7 +7,7 @@
  * ratio everywhere) instead of a linear (r + 10) / 20 that would squash all usual rewards near 0.5.
  *
  * Dense only (mode 'dense-only', with the reason) when there is no learned score or the model is not
- * trustworthy (held-out accuracy below LEARNED_ACCURACY_THRESHOLD, decided by the caller).
+ * trustworthy (trustFromAccuracy, decided by the caller).
  */
 import type { DenseReward } from './dense-reward';
 
@@ -35,14 +35,26 @@ export interface CombinedReward {
 
 export const learnedTo01 = (r: number): number => 1 / (1 + Math.exp(-r));
 
-/** Whether a model with this held-out accuracy may be mixed in, and the reason either way. */
-export function trustFromAccuracy(accuracy: number | null | undefined): { trustworthy: boolean; reason: string } {
+/**
+ * Whether a model may be mixed in, and the reason either way: when its held-out accuracy reaches the
+ * threshold, or when it predicts the same held-out verdicts better than the dense reward does
+ * (`denseAccuracy`, measured by the training run). The second case matters for tastes the dense
+ * rules know nothing of: on a few validation songs such a model can read 57 % while the dense reward
+ * reads 53 %, and ranking by the dense reward alone would then be the worse choice on the evidence.
+ */
+export function trustFromAccuracy(accuracy: number | null | undefined, denseAccuracy?: number | null): { trustworthy: boolean; reason: string } {
   if (accuracy === null || accuracy === undefined || !Number.isFinite(accuracy)) {
     return { trustworthy: false, reason: 'the reward model has no held-out accuracy yet' };
   }
-  return accuracy >= LEARNED_ACCURACY_THRESHOLD
-    ? { trustworthy: true, reason: `reward model held-out accuracy ${(accuracy * 100).toFixed(1)} % >= ${LEARNED_ACCURACY_THRESHOLD * 100} %` }
-    : { trustworthy: false, reason: `reward model held-out accuracy ${(accuracy * 100).toFixed(1)} % is below ${LEARNED_ACCURACY_THRESHOLD * 100} %` };
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  if (accuracy >= LEARNED_ACCURACY_THRESHOLD) return { trustworthy: true, reason: `reward model held-out accuracy ${pct(accuracy)} >= ${LEARNED_ACCURACY_THRESHOLD * 100} %` };
+  if (typeof denseAccuracy === 'number' && Number.isFinite(denseAccuracy) && accuracy > denseAccuracy) {
+    return { trustworthy: true, reason: `reward model held-out accuracy ${pct(accuracy)} beats the dense reward's ${pct(denseAccuracy)} on the same verdicts` };
+  }
+  return {
+    trustworthy: false,
+    reason: `reward model held-out accuracy ${pct(accuracy)} is below ${LEARNED_ACCURACY_THRESHOLD * 100} %${typeof denseAccuracy === 'number' && Number.isFinite(denseAccuracy) ? ` and not above the dense reward's ${pct(denseAccuracy)}` : ''}`,
+  };
 }
 
 export function combinedReward(learned: number | null, dense: DenseReward, opts: CombineOptions): CombinedReward {

@@ -135,6 +135,12 @@ describe('combined reward', () => {
     expect(c2.mode).toBe('dense-only');
     expect(c2.combined).toBe(d.score);
     expect(c2.reason).toMatch(/below/);
+    // below the threshold but better than the dense reward on the same verdicts: the better evidence wins
+    const beatsDense = trustFromAccuracy(0.57, 0.53);
+    expect(beatsDense.trustworthy).toBe(true);
+    expect(beatsDense.reason).toMatch(/beats the dense reward's 53.0 %/);
+    expect(trustFromAccuracy(0.55, 0.58)).toMatchObject({ trustworthy: false, reason: expect.stringMatching(/not above the dense reward's 58.0 %/) });
+    expect(trustFromAccuracy(0.55, null).trustworthy).toBe(false);
     expect(learnedTo01(-10)).toBeLessThan(learnedTo01(0));
     expect(learnedTo01(0)).toBe(0.5);
   });

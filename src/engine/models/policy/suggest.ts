@@ -32,6 +32,8 @@ export interface LearnedScorer {
   score(analysis: SongAnalysis, plans: EditPlan[]): Promise<number[]> | number[];
   /** Held-out pairwise accuracy of this version; below the threshold the dense reward is used alone. */
   heldOutAccuracy: number | null;
+  /** The dense reward's accuracy on the same held-out verdicts (trustFromAccuracy), when measured. */
+  denseAccuracy?: number | null;
 }
 
 export interface PlanScore extends CombinedReward {
@@ -173,7 +175,7 @@ async function scorePlans(analysis: SongAnalysis, plans: EditPlan[], target: num
   let learned: (number | null)[] = plans.map(() => null);
   let trust = { trustworthy: false, reason: 'no reward model has been trained yet' };
   if (model && plans.length) {
-    trust = trustFromAccuracy(model.heldOutAccuracy);
+    trust = trustFromAccuracy(model.heldOutAccuracy, model.denseAccuracy);
     if (trust.trustworthy) {
       const r = await model.score(analysis, plans);
       if (!Array.isArray(r) || r.length !== plans.length) throw new RecutError('internal', 'the reward model returned the wrong number of scores');

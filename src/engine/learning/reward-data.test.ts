@@ -55,5 +55,15 @@ describe('reward training data', () => {
     const [, c] = cropTogether(buildRewardInputs(rowIndexed, act), buildRewardInputs(rowIndexed, other), 100);
     expect(Array.from(c.actions).filter((x) => x === 1)).toHaveLength(20);
     expect(c.values[0] % 48).toBe(0); // column 0 holds the source row: the crop's first beat
+    // with a 2-beat pickup (the first downbeat is beat 2) crops start on 2 + a multiple of 48
+    const pickup = (x: ReturnType<typeof buildRewardInputs>) => ({ ...x, firstPosition: 46 });
+    const [, d] = cropTogether(pickup(buildRewardInputs(rowIndexed, act)), pickup(buildRewardInputs(rowIndexed, other)), 100);
+    expect(Array.from(d.actions).filter((x) => x === 1)).toHaveLength(20);
+    expect((d.values[0] - 2) % 48).toBe(0);
+    expect(d.firstPosition).toBe(0);
+    const early = [...act];
+    for (let k = 10; k < 20; k++) early[k] = 1;
+    const [, e] = cropTogether(pickup(buildRewardInputs(rowIndexed, act)), pickup(buildRewardInputs(rowIndexed, early)), 100);
+    expect([e.values[0], e.firstPosition, e.rows]).toEqual([0, 46, 54]); // from the first beat, ending on position row 100
   });
 });

@@ -93,7 +93,7 @@ export class PairEncoder {
       try {
         let a = this.inputs(p.songId, p.a);
         let b = this.inputs(p.songId, p.b);
-        if (a.rows > this.maxBeats) [a, b] = cropTogether(a, b, this.maxBeats);
+        if (a.firstPosition + a.rows > this.maxBeats) [a, b] = cropTogether(a, b, this.maxBeats);
         out.push({ a, b, target: p.target, weight: p.weight });
       } catch {
         this.dropped++;
@@ -113,13 +113,19 @@ export function cropTogether(a: RewardInputs, b: RewardInputs, length: number): 
       last = t;
     }
   }
-  const mid = first < 0 ? a.rows >> 1 : (first + last) >> 1;
-  // Aligned to POSITION_PERIOD like the scoring windows (a crop may end short of the song's end): of
-  // the two aligned starts around the centred one, the one that keeps more of the differing beats.
-  const ideal = Math.max(0, Math.min(a.rows - length, mid - (length >> 1)));
+  // In learned-position rows ("virtual" beats: the song's first beat sits at row firstPosition, see
+  // inputs.ts) the crop starts on a multiple of POSITION_PERIOD like the scoring windows, so a beat
+  // has the same position whichever crop it is in (a crop may end short of the song's end): of the
+  // two aligned starts around the centred one, the one that keeps more of the differing beats.
+  const f = a.firstPosition;
+  const rows = f + a.rows;
+  const mid = f + (first < 0 ? a.rows >> 1 : (first + last) >> 1);
+  const ideal = Math.max(0, Math.min(rows - length, mid - (length >> 1)));
   const lo = Math.floor(ideal / POSITION_PERIOD) * POSITION_PERIOD;
   const hi = lo + POSITION_PERIOD;
-  const held = (s: number) => Math.max(0, Math.min(last + 1, s + length) - Math.max(first, s));
-  const start = first >= 0 && hi < a.rows && held(hi) > held(lo) ? hi : lo;
-  return [sliceRewardInputs(a, start, length), sliceRewardInputs(b, start, length)];
+  const held = (s: number) => Math.max(0, Math.min(f + last + 1, s + length) - Math.max(f + first, s));
+  const virtualStart = first >= 0 && hi < rows && held(hi) > held(lo) ? hi : lo;
+  const start = Math.max(0, virtualStart - f);
+  const end = virtualStart + length - f;
+  return [sliceRewardInputs(a, start, end - start), sliceRewardInputs(b, start, end - start)];
 }

@@ -39,9 +39,9 @@ export const REWARD_MODEL_KIND = 'reward';
  * Bump when the forward computation or what the inputs mean changes in a way old weights would not
  * survive (it is part of REWARD_ARCH_HASH, so an older checkpoint is refused with a clear message and
  * the engine falls back to the dense reward until a retrain). 2: replays read as loops, keep = share
- * heard, density per 4-bar phrase (inputs.ts).
+ * heard, density per 4-bar phrase (inputs.ts). 3: positions counted from the first downbeat.
  */
-export const REWARD_MODEL_VERSION = 2;
+export const REWARD_MODEL_VERSION = 3;
 
 export interface ParamSpec {
   name: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RecutError } from '../../../shared/errors';
 import { REWARD_FEATURES, REWARD_INPUTS } from './architecture';
-import { buildPlanRewardInputs, buildRewardInputs, fitNormalization, packBatch, identityNormalization, scoreWindows } from './inputs';
+import { buildPlanRewardInputs, buildRewardInputs, firstPositionOf, fitNormalization, packBatch, identityNormalization, scoreWindows, sliceRewardInputs } from './inputs';
 
 const features = (beats: number, f: (r: number, c: number) => number = (r, c) => r * 1000 + c) => {
   const rows = beats + 1;
@@ -51,6 +51,16 @@ describe('buildPlanRewardInputs', () => {
     const inside = buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }, { from: 4, to: 6 }]), beats, 6.5, phrases);
     expect(col(inside, 3, 124)).toBeCloseTo(5 / 6);
     expect(() => buildPlanRewardInputs(features(6), plan([{ from: 0, to: 6 }]), beats, 6.5, [0, 0])).toThrow(RecutError);
+  });
+
+  it('places the first downbeat on a multiple of 48 learned positions, whatever the pickup', () => {
+    const whole = plan([{ from: 0, to: 6 }]);
+    expect(buildPlanRewardInputs(features(6), whole, beats, 6.5).firstPosition).toBe(0); // no bar grid
+    expect(buildPlanRewardInputs(features(6), whole, beats, 6.5, [0, 0, 0, 1, 1, 1]).firstPosition).toBe(0);
+    // a 2-beat pickup: beat 2 (the first downbeat) is position row 48, so beat 0 is row 46
+    expect(buildPlanRewardInputs(features(6), whole, beats, 6.5, [-1, -1, 0, 0, 1, 1]).firstPosition).toBe(46);
+    expect(firstPositionOf([-1, -1, -1, -1, -1, -1])).toBe(0);
+    expect(firstPositionOf(new Array(50).fill(-1).concat([0]))).toBe(46); // pickups longer than 48 beats wrap
   });
 
   it('refuses a plan that does not fit the song with a typed error', () => {
@@ -103,20 +113,32 @@ describe('normalisation and batches', () => {
     expect(b.length).toBe(5);
     expect(Array.from(b.mask)).toEqual([1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);
     expect(b.x[3 * REWARD_INPUTS]).toBe(0);
+    expect(Array.from(b.firstPositions)).toEqual([0, 0]);
+  });
+
+  it('refuses a sequence that would run past the last learned position', () => {
+    const x = { ...buildRewardInputs(features(470), new Array(470).fill(0)), firstPosition: 40 };
+    expect(() => packBatch([x], identityNormalization())).toThrow(RecutError);
+    expect(packBatch([sliceRewardInputs(x, 0, 460)], identityNormalization()).firstPositions[0]).toBe(40);
+    expect(sliceRewardInputs(x, 20, 100).firstPosition).toBe(12); // (40 + 20) mod 48
   });
 });
 
 describe('scoreWindows', () => {
   it('covers every beat with equal total weight', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3000 }), (rows) => {
-        const ws = scoreWindows(rows);
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 47 }), (rows, first) => {
+        const ws = scoreWindows(rows, first);
         const perBeat = new Float64Array(rows);
         const cover = new Int32Array(rows);
         for (const w of ws) {
           expect(w.start).toBeGreaterThanOrEqual(0);
           expect(w.start + w.length).toBeLessThanOrEqual(rows);
           expect(w.length).toBeLessThanOrEqual(500);
+          // every window fits the learned positions, and all but the first start on a multiple of 48 of them
+          const firstRow = (first + w.start) % 48;
+          expect(firstRow + w.length).toBeLessThanOrEqual(500);
+          if (w.start > 0) expect(firstRow).toBe(0);
           for (let t = w.start; t < w.start + w.length; t++) cover[t]++;
         }
         for (const w of ws) for (let t = w.start; t < w.start + w.length; t++) perBeat[t] += 1 / cover[t];
@@ -128,5 +150,9 @@ describe('scoreWindows', () => {
     );
     expect(scoreWindows(1000).map((w) => w.start)).toEqual([0, 240, 480, 528]);
     for (const w of scoreWindows(2777)) expect(w.start % 48).toBe(0); // same position phase in every window
+    // a 2-beat pickup (first row 46): the first window holds 454 beats, the next start 2 beats early
+    expect(scoreWindows(1000, 46).map((w) => [w.start, w.length])).toEqual([[0, 454], [194, 500], [434, 500], [530, 470]]);
+    expect(scoreWindows(454, 46)).toHaveLength(1);
+    expect(scoreWindows(455, 46)).toHaveLength(2);
   });
 });

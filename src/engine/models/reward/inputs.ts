@@ -32,12 +32,15 @@ import { MAX_BEATS, NUM_ACTIONS, REWARD_FEATURES, REWARD_INPUTS } from './archit
 
 export const DENSITY_HALF_WINDOW = 8;
 /**
- * Windows and training crops start on multiples of POSITION_PERIOD beats (48: four 4-bar phrases of
- * 3/4, three of 4/4), so a beat's learned position has the same phase in its musical periods (see
- * musicalPositions in model.ts) whichever window of a long song it is read in.
+ * Learned positions count beats from the song's first downbeat, which sits on a multiple of
+ * POSITION_PERIOD rows (48: four 4-bar phrases of 3/4, three of 4/4), so "this beat starts a 4-bar
+ * phrase" is the same position phase in every song whatever its pickup (see musicalPositions in
+ * model.ts): a song whose first downbeat is beat p starts at row 48 - p (`firstPosition`). Windows
+ * and training crops after the first start on a multiple of 48 rows, so the phase is also the same
+ * whichever window of a long song a beat is read in.
  */
 export const POSITION_PERIOD = 48;
-/** Scoring windows for songs longer than MAX_BEATS: up to 500 beats, every 240 beats, the last reaching the end. */
+/** Scoring windows for songs longer than MAX_BEATS: up to 500 position rows, every 240, the last reaching the end. */
 export const WINDOW_HOP = 5 * POSITION_PERIOD;
 
 export interface FeatureMatrix {
@@ -50,6 +53,12 @@ export interface RewardInputs {
   /** rows x 125, raw (not normalised) */
   values: Float32Array;
   actions: Int32Array;
+  /**
+   * The learned-position row of the first beat, in [0, POSITION_PERIOD): positions count beats from
+   * the song's first downbeat (so a 4-bar phrase starts on a multiple of 48 whatever the pickup) and
+   * a pickup of p beats starts at row 48 - p. 0 without a bar grid.
+   */
+  firstPosition: number;
 }
 
 export interface RewardNormalization {
@@ -88,7 +97,16 @@ export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, b
     if (len > 0) heard[last] = Math.max(0, 1 - trim / len);
   }
   if (phrases && phrases.length !== n) throw new RecutError('invalid_argument', `${phrases.length} phrase ids for ${n} beats`);
-  return assemble(features, actions, firstPlayPositions(plan, n), heard, phrases ?? null, plays);
+  const x = assemble(features, actions, firstPlayPositions(plan, n), heard, phrases ?? null, plays);
+  return phrases ? { ...x, firstPosition: firstPositionOf(phrases) } : x;
+}
+
+/** Where the first beat sits in the learned positions: the first downbeat (first beat of phrase >= 0) on a multiple of 48. */
+export function firstPositionOf(phrases: ArrayLike<number>): number {
+  let anchor = 0;
+  while (anchor < phrases.length && phrases[anchor] < 0) anchor++;
+  if (anchor === phrases.length) return 0;
+  return (POSITION_PERIOD - (anchor % POSITION_PERIOD)) % POSITION_PERIOD;
 }
 
 function checkShapes(features: FeatureMatrix, n: number): void {
@@ -136,7 +154,7 @@ function assemble(features: FeatureMatrix, actions: ArrayLike<number>, position:
     row[REWARD_FEATURES + 3] = density[i];
     acts[i] = actions[i];
   }
-  return { rows: n, values, actions: acts };
+  return { rows: n, values, actions: acts, firstPosition: 0 };
 }
 
 function windowDensity(actions: ArrayLike<number>): Float32Array {
@@ -166,7 +184,12 @@ function phraseDensity(plays: Int32Array, phrases: ArrayLike<number>): Float32Ar
 /** Rows [start, start+length) of a candidate (edit columns keep their whole-song values). */
 export function sliceRewardInputs(x: RewardInputs, start: number, length: number): RewardInputs {
   const end = Math.min(x.rows, start + length);
-  return { rows: end - start, values: x.values.subarray(start * REWARD_INPUTS, end * REWARD_INPUTS), actions: x.actions.subarray(start, end) };
+  return {
+    rows: end - start,
+    values: x.values.subarray(start * REWARD_INPUTS, end * REWARD_INPUTS),
+    actions: x.actions.subarray(start, end),
+    firstPosition: (x.firstPosition + start) % POSITION_PERIOD,
+  };
 }
 
 /**
@@ -211,6 +234,8 @@ export interface RewardBatch {
   x: Float32Array;
   actions: Int32Array;
   mask: Float32Array;
+  /** per item: the learned-position row of its first beat */
+  firstPositions: Int32Array;
 }
 
 export function packBatch(items: readonly RewardInputs[], norm: RewardNormalization, length = Math.max(1, ...items.map((i) => i.rows))): RewardBatch {
@@ -220,9 +245,14 @@ export function packBatch(items: readonly RewardInputs[], norm: RewardNormalizat
   const x = new Float32Array(b * length * REWARD_INPUTS);
   const actions = new Int32Array(b * length);
   const mask = new Float32Array(b * length);
+  const firstPositions = new Int32Array(b);
   const inv = norm.std.map((s) => 1 / s);
   items.forEach((item, k) => {
     if (item.rows > length) throw new RecutError('invalid_argument', `item ${k} has ${item.rows} beats, batch length is ${length}`);
+    if (!(item.firstPosition >= 0 && item.firstPosition + item.rows <= MAX_BEATS)) {
+      throw new RecutError('invalid_argument', `item ${k}: ${item.rows} beats from position ${item.firstPosition} pass the model's ${MAX_BEATS}; score it in windows`);
+    }
+    firstPositions[k] = item.firstPosition;
     for (let t = 0; t < item.rows; t++) {
       const src = t * REWARD_INPUTS;
       const dst = (k * length + t) * REWARD_INPUTS;
@@ -236,7 +266,7 @@ export function packBatch(items: readonly RewardInputs[], norm: RewardNormalizat
       mask[k * length + t] = 1;
     }
   });
-  return { batch: b, length, x, actions, mask };
+  return { batch: b, length, x, actions, mask, firstPositions };
 }
 
 export interface ScoreWindow {
@@ -247,18 +277,22 @@ export interface ScoreWindow {
 }
 
 /**
- * Windows for a song of `rows` beats: one window when it fits, else windows of up to 500 beats every
- * 240 beats, the last one starting on the first multiple of 48 from which it reaches the end. The
- * song's score is the weighted sum of its window scores, weights chosen so every beat counts equally
- * (a beat covered by two windows gives each half a vote).
+ * Windows for a song of `rows` beats whose first beat sits at learned-position row `firstPosition`:
+ * one window when it fits, else windows of up to 500 position rows every 240, the last one starting
+ * on the first multiple of 48 from which it reaches the end (counted in position rows, so every
+ * window after the first starts on a multiple of 48 from the song's first downbeat). The song's
+ * score is the weighted sum of its window scores, weights chosen so every beat counts equally (a
+ * beat covered by two windows gives each half a vote).
  */
-export function scoreWindows(rows: number): ScoreWindow[] {
-  if (rows <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
-  const last = Math.ceil((rows - MAX_BEATS) / POSITION_PERIOD) * POSITION_PERIOD;
+export function scoreWindows(rows: number, firstPosition = 0): ScoreWindow[] {
+  const f = firstPosition;
+  if (f + rows <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
+  const virtualRows = f + rows;
+  const last = Math.ceil((virtualRows - MAX_BEATS) / POSITION_PERIOD) * POSITION_PERIOD;
   const starts: number[] = [];
   for (let s = 0; s < last; s += WINDOW_HOP) starts.push(s);
   starts.push(last);
-  const windows = starts.map((s) => ({ start: s, length: Math.min(MAX_BEATS, rows - s) }));
+  const windows = starts.map((s) => ({ start: Math.max(0, s - f), length: Math.min(MAX_BEATS, virtualRows - s) - Math.max(0, f - s) }));
   const cover = new Int32Array(rows);
   for (const w of windows) for (let t = w.start; t < w.start + w.length; t++) cover[t]++;
   return windows.map((w) => {

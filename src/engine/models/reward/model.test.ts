@@ -48,6 +48,17 @@ describe('RewardModel', () => {
     expect(padded[0]).toBeCloseTo(alone[0], 4);
   });
 
+  it('reads each sequence at its own first position: a batch of mixed pickups scores as each alone', async () => {
+    const plain = syntheticCandidate(30, 8);
+    const pickup = { ...syntheticCandidate(30, 8), firstPosition: 46 };
+    const [alonePlain] = await model.scoreBatch(packBatch([plain], identityNormalization()));
+    const [alonePickup] = await model.scoreBatch(packBatch([pickup], identityNormalization()));
+    const mixed = await model.scoreBatch(packBatch([plain, pickup], identityNormalization()));
+    expect(mixed[0]).toBeCloseTo(alonePlain, 4);
+    expect(mixed[1]).toBeCloseTo(alonePickup, 4);
+    expect(Math.abs(alonePickup - alonePlain)).toBeGreaterThan(1e-4); // the positions differ
+  });
+
   it('scores a song longer than 500 beats as the weighted mean of its windows', async () => {
     const x = syntheticCandidate(620, 6);
     const [whole] = await model.score([x]);

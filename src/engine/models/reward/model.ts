@@ -9,6 +9,7 @@ import {
   ACTION_DIM,
   D_MODEL,
   LAYERS,
+  MAX_BEATS,
   NUM_ACTIONS,
   OUTPUT_SCALE,
   REWARD_FEATURES,
@@ -34,6 +35,7 @@ export interface BatchTensors {
   x: tf.Tensor2D; // [B*T, 125]
   actions: tf.Tensor1D; // int32 [B*T]
   mask: tf.Tensor2D; // [B, T], 1 = real beat
+  firstPositions: Int32Array; // [B]: learned-position row of each sequence's first beat
 }
 
 export class RewardModel {
@@ -73,8 +75,7 @@ export class RewardModel {
       // matmul rather than tf.gather because gather's gradient (UnsortedSegmentSum) has no wasm kernel.
       const table = tf.concat([p('input.action'), tf.zeros([NUM_ACTIONS, D_MODEL - ACTION_DIM])], 1);
       h = h.add(matMul2d(tf.oneHot(b.actions, NUM_ACTIONS) as tf.Tensor2D, table as tf.Tensor2D));
-      const pos = tf.slice(p('input.position'), [0, 0], [T, D_MODEL]);
-      h = h.reshape([B, T, D_MODEL]).add(pos).reshape([B * T, D_MODEL]);
+      h = h.reshape([B, T, D_MODEL]).add(positionRows(p('input.position'), b.firstPositions, T)).reshape([B * T, D_MODEL]);
       // Padding keys get -1e9 before the softmax, so real beats never attend to padding.
       const maskBias = tf.sub(1, b.mask).mul(-1e9) as tf.Tensor2D;
       for (let l = 0; l < LAYERS; l++) {
@@ -113,7 +114,7 @@ export class RewardModel {
   async score(items: readonly RewardInputs[], maxBatchBeats = 4096): Promise<Float32Array> {
     const jobs: { item: number; weight: number; x: RewardInputs }[] = [];
     items.forEach((x, item) => {
-      for (const w of scoreWindows(x.rows)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
+      for (const w of scoreWindows(x.rows, x.firstPosition)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
     });
     jobs.sort((a, b) => a.x.rows - b.x.rows); // similar lengths together: less padding
     const out = new Float32Array(items.length);
@@ -163,7 +164,23 @@ export function toTensors(b: RewardBatch): BatchTensors {
     x: tf.tensor2d(b.x, [b.batch * b.length, REWARD_INPUTS]),
     actions: tf.tensor1d(b.actions, 'int32'),
     mask: tf.tensor2d(b.mask, [b.batch, b.length]),
+    firstPositions: b.firstPositions,
   };
+}
+
+/**
+ * The learned positions of each sequence: rows first..first+T of the table, [T, D] when every
+ * sequence starts at the same row (one song's candidates), else [B, T, D]. Rows past the table's end
+ * can only be padding (packBatch checks real beats fit) and get zeros.
+ */
+function positionRows(table: tf.Tensor, firsts: Int32Array, T: number): tf.Tensor {
+  const rows = (first: number) => {
+    const n = Math.min(T, MAX_BEATS - first);
+    const s = tf.slice(table, [first, 0], [n, D_MODEL]);
+    return n === T ? s : tf.concat([s, tf.zeros([T - n, D_MODEL])], 0);
+  };
+  if (firsts.every((f) => f === firsts[0])) return rows(firsts[0]);
+  return tf.stack(Array.from(firsts, rows));
 }
 
 export function disposeTensors(t: BatchTensors): void {
@@ -202,6 +219,7 @@ export { countParams };
 /** The first 11 periods (2 .. 64 beats: beat, bar, phrase, section) start at amplitude 2, the rest at 0.5. */
 const MUSICAL_PERIODS = 11;
 const MUSICAL_AMPLITUDE = 2;
+const MUSICAL_PERIOD_BEATS = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
 
 /**
  * Starting values of the learned positions: sin/cos pairs whose periods are beat counts that music is
@@ -211,7 +229,7 @@ const MUSICAL_AMPLITUDE = 2;
  * 500 separate facts to learn from a few hundred verdicts. Still learned: only the start differs.
  */
 export function musicalPositions(rows: number, dims: number, seed: number): Float32Array {
-  const periods = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
+  const periods = [...MUSICAL_PERIOD_BEATS];
   for (let p = 512; periods.length < dims / 2; p *= 1.15) periods.push(p);
   const out = new Float32Array(rows * dims);
   let state = (seed >>> 0) || 1;

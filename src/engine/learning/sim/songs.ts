@@ -31,8 +31,9 @@ const KITS: Instrument[][] = [
 ];
 
 /**
- * `count` varied pieces of 12-16 bars (~20-35 s): 96-140 BPM, 4/4 or 3/4, a quiet intro, verses,
- * a loud chorus and a quiet outro ending on a final hit, so endings, sections and energy differ.
+ * `count` varied pieces of 12-16 bars (~20-35 s): 96-140 BPM, 4/4 or 3/4, half of them with a pickup,
+ * a quiet intro, verses, a loud chorus and a quiet outro ending on a final hit, so endings, sections
+ * and energy differ.
  */
 export function simSongSpecs(count: number, seed = 1): SynthSpec[] {
   return Array.from({ length: count }, (_, i) => {
@@ -47,13 +48,12 @@ export function simSongSpecs(count: number, seed = 1): SynthSpec[] {
       { bars: 2, label: LABELS[4], energy: 0.3 },
     ];
     const bars = sections.reduce((n, s) => n + s.bars, 0);
-    const seconds = (bars * beatsPerBar * 60) / bpm + 2.5;
-    return {
+    const spec = {
       name: `sim-${seed}-${i}`,
       seed: deriveSeed(seed, 100 + i),
       sampleRate: 22050,
       channels: 1,
-      durationSeconds: Math.round(seconds * 100) / 100,
+      durationSeconds: 0,
       tempo: bpm,
       meter: { beatsPerBar, subdivision: 2 },
       syncopation: rng.range(0, 0.3),
@@ -62,6 +62,11 @@ export function simSongSpecs(count: number, seed = 1): SynthSpec[] {
       key: rng.int(12),
       mode: rng.chance(0.5) ? 'major' : 'minor',
     } satisfies SynthSpec;
+    // Half the songs start with a pickup of 1 .. beatsPerBar - 1 beats (drawn last, so the rest of
+    // each song is what it was without it): the first downbeat is not always the first beat.
+    const pickupBeats = rng.chance(0.5) ? 1 + rng.int(beatsPerBar - 1) : 0;
+    const seconds = ((pickupBeats + bars * beatsPerBar) * 60) / bpm + 2.5;
+    return { ...spec, pickupBeats, durationSeconds: Math.round(seconds * 100) / 100 };
   });
 }
 

@@ -29,6 +29,16 @@ describe('musicalPositions', () => {
 });
 
 describe('RewardModel', () => {
+  it('starts the input projection quiet on the 121 shared feature columns and loud on the 4 edit columns', async () => {
+    const k = (await model.getWeights()).get('input.proj.kernel')!;
+    const rowNorm = (r: number) => Math.hypot(...k.subarray(r * 256, (r + 1) * 256));
+    const mean = (rows: number[]) => rows.reduce((s, r) => s + rowNorm(r), 0) / rows.length;
+    const features = mean(Array.from({ length: 121 }, (_, i) => i));
+    const edits = mean([121, 122, 123, 124]);
+    expect(edits / features).toBeGreaterThan(40); // 5 / 0.1, up to the Glorot draw
+    expect(edits / features).toBeLessThan(60);
+  });
+
   it('holds exactly 2,630,273 trainable weights', () => {
     expect(model.paramCount).toBe(2_630_273);
   });

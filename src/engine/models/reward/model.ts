@@ -191,6 +191,8 @@ export function disposeTensors(t: BatchTensors): void {
 export const ACTION_INIT_STD = 0.3;
 /** Initial gain of the 4 edit columns' rows in the input projection (see initialValue). */
 export const EDIT_COLUMN_INIT_GAIN = 5;
+/** Initial gain of the 121 feature columns' rows in the input projection (see initialValue). */
+export const FEATURE_COLUMN_INIT_GAIN = 0.1;
 
 function initialValue(spec: ParamSpec, seed: number): tf.Tensor {
   const name = spec.name;
@@ -207,9 +209,13 @@ function initialValue(spec: ParamSpec, seed: number): tf.Tensor {
   const kernel = tf.randomUniform(spec.shape, -limit, limit, 'float32', seed);
   if (name !== 'input.proj.kernel') return kernel;
   // The 4 edit columns are what tells two candidates of one song apart, and 121 feature columns of
-  // the same song would drown them after the LayerNorm: their rows start louder.
+  // the same song would drown them after the LayerNorm: their rows start louder, the features' rows
+  // quieter (0.1x): the model then starts from what the edits of every song share and brings the
+  // features in as the verdicts call for them, rather than from 121 columns that mostly tell six
+  // training songs apart (it fitted its training pairs either way). Measured in the learning README:
+  // downbeat-cutter +6 points held-out on three seeds, the other editors unchanged.
   return tf.tidy(() => {
-    const gain = tf.concat([tf.ones([REWARD_FEATURES, 1]), tf.fill([REWARD_INPUTS - REWARD_FEATURES, 1], EDIT_COLUMN_INIT_GAIN)], 0);
+    const gain = tf.concat([tf.fill([REWARD_FEATURES, 1], FEATURE_COLUMN_INIT_GAIN), tf.fill([REWARD_INPUTS - REWARD_FEATURES, 1], EDIT_COLUMN_INIT_GAIN)], 0);
     return kernel.mul(gain);
   });
 }

@@ -225,7 +225,6 @@ export { countParams };
 /** The first 11 periods (2 .. 64 beats: beat, bar, phrase, section) start at amplitude 2, the rest at 0.5. */
 const MUSICAL_PERIODS = 11;
 const MUSICAL_AMPLITUDE = 2;
-const MUSICAL_PERIOD_BEATS = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
 
 /**
  * Starting values of the learned positions: sin/cos pairs whose periods are beat counts that music is
@@ -235,7 +234,7 @@ const MUSICAL_PERIOD_BEATS = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 19
  * 500 separate facts to learn from a few hundred verdicts. Still learned: only the start differs.
  */
 export function musicalPositions(rows: number, dims: number, seed: number): Float32Array {
-  const periods = [...MUSICAL_PERIOD_BEATS];
+  const periods = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
   for (let p = 512; periods.length < dims / 2; p *= 1.15) periods.push(p);
   const out = new Float32Array(rows * dims);
   let state = (seed >>> 0) || 1;

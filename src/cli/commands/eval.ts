@@ -13,6 +13,7 @@ export const evalCommand: Command = {
   positionals: [0, 0],
   run: async (args, io) => {
     const { runEval } = await import('../../engine/learning/eval');
+    const { DEFAULT_POLICY_STEPS } = await import('../../engine/learning/train-policy');
     const num = (k: string, d: number) => {
       const v = args.values[k];
       if (v === undefined) return d;
@@ -23,7 +24,7 @@ export const evalCommand: Command = {
     const list = (k: string) => (args.values[k] as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
     const algorithms = list('algorithms') as Array<'ppo' | 'dpo' | 'ipo'> | undefined;
     if (algorithms?.some((a) => !['ppo', 'dpo', 'ipo'].includes(a))) throw new RecutError('invalid_argument', '--algorithms takes ppo, dpo, ipo');
-    const steps = { ppo: num('ppo-steps', 15), dpo: num('dpo-steps', 60), ipo: num('dpo-steps', 60) };
+    const steps = { ppo: num('ppo-steps', DEFAULT_POLICY_STEPS.ppo), dpo: num('dpo-steps', DEFAULT_POLICY_STEPS.dpo), ipo: num('dpo-steps', DEFAULT_POLICY_STEPS.ipo) };
     const r = await runEval({
       editors: list('editors'), home: args.values.home ? path.resolve(args.values.home as string) : undefined, songs: num('songs', 16), heldOut: num('held-out', 8),
       verdicts: num('verdicts', 200), algorithms, policySteps: steps, seed: num('seed', 1), backend: (args.values.device as never) ?? 'auto', log: (l) => io.print(l),

@@ -13,7 +13,7 @@ import type { Engine } from '../service';
 import { learningDeps, type LearningDeps } from './context';
 import type { BackendPreference } from '../models/backends';
 import { TrainingRun } from './run-state';
-import type { PolicyAlgorithm } from './train-policy';
+import { DEFAULT_POLICY_STEPS, type PolicyAlgorithm } from './train-policy';
 import { trainInWorker } from './train-in-worker';
 
 export interface AutoRetrainOptions {
@@ -68,7 +68,7 @@ export function startAutoRetrain(engine: Engine, options: AutoRetrainOptions | (
       `Fine-tuning the policy (${(opts.policyAlgorithm ?? 'ppo').toUpperCase()}) after a better reward model`,
       (ctx) =>
         trainInWorker(
-          { home, jobId: ctx.jobId, kind: 'policy', opts: { algorithm: opts.policyAlgorithm ?? 'ppo', totalSteps: opts.policySteps ?? 20, backend: opts.backend, resume } },
+          { home, jobId: ctx.jobId, kind: 'policy', opts: { algorithm: opts.policyAlgorithm ?? 'ppo', totalSteps: opts.policySteps ?? DEFAULT_POLICY_STEPS[opts.policyAlgorithm ?? 'ppo'], backend: opts.backend, resume } },
           ctx,
           metrics('policy', ctx.jobId),
         ),

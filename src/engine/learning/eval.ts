@@ -30,7 +30,7 @@ import { SIM_EDITORS, simEditor, type SimEditor } from './sim/editors';
 import { labelSong, targetsFor } from './sim/labeller';
 import { prepareSimSongs, simSongSpecs, type SimSong } from './sim/songs';
 import { evaluatePairs, trainRewardModel, type RewardTrainOptions } from './train-reward';
-import { trainPolicy, type PolicyAlgorithm } from './train-policy';
+import { DEFAULT_POLICY_STEPS, trainPolicy, type PolicyAlgorithm } from './train-policy';
 
 export interface EvalOptions {
   /** folder for the per-editor homes (default: a fresh temp folder) */
@@ -40,7 +40,7 @@ export interface EvalOptions {
   heldOut?: number;
   verdicts?: number;
   algorithms?: PolicyAlgorithm[];
-  policySteps?: { ppo: number; dpo: number; ipo: number };
+  policySteps?: Readonly<Record<PolicyAlgorithm, number>>;
   seed?: number;
   backend?: BackendPreference;
   /** reward-training options other than the defaults (sweeps) */
@@ -138,7 +138,7 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
     const scorer = rw.version ? RewardScorer.fromVersion(rw.version) : undefined;
     const rerankOnly = await compareTopSuggestions(editor, held, boot, boot, scorer, seed);
     say(`${editor.name}: the learned reward ranking the bootstrap's candidates wins on ${(rerankOnly.winRate * 100).toFixed(0)} % of ${held.length} held-out songs (${rerankOnly.meanScoreBefore.toFixed(3)} -> ${rerankOnly.meanScoreAfter.toFixed(3)})`);
-    const steps = opts.policySteps ?? { ppo: 15, dpo: 60, ipo: 60 };
+    const steps = opts.policySteps ?? DEFAULT_POLICY_STEPS;
     for (const algorithm of opts.algorithms ?? (['ppo', 'dpo'] as PolicyAlgorithm[])) {
       const tp = performance.now();
       const r = await trainPolicy(deps, { algorithm, totalSteps: steps[algorithm], songIds: train.map((s) => s.songId), seed, backend: opts.backend, fromBootstrap: true });

@@ -64,4 +64,14 @@ describe('ModelStore', () => {
       { step: 2, metrics: { loss: 0.5, heldOutAccuracy: 0.8 } },
     ]);
   });
+
+  it('leaves out values that were not measured (NaN), also in rows written before they were filtered', () => {
+    // an epoch end reached again on resume has no training steps: its train loss is NaN
+    models.addMetrics('job-3', 'reward', 4, { trainLoss: NaN, valLoss: 0.4, valAccuracy: Infinity });
+    db.prepare('INSERT INTO training_metrics (job_id, kind, step, metrics, at) VALUES (?, ?, ?, ?, ?)').run('job-3', 'reward', 5, '{"trainLoss":null,"valLoss":0.3}', new Date().toISOString());
+    expect(models.metrics('job-3')).toEqual([
+      { step: 4, metrics: { valLoss: 0.4 } },
+      { step: 5, metrics: { valLoss: 0.3 } },
+    ]);
+  });
 });

@@ -107,14 +107,16 @@ export class ModelStore {
     return this.activate(kind, previous, `rollback from ${kind}-v${this.get(current)?.version}`, now);
   }
 
+  /** Records a training step's metrics; a value that is not a finite number (NaN: not measured this time) is left out. */
   addMetrics(jobId: string, kind: ModelKind, step: number, metrics: Record<string, number>, now = new Date().toISOString()): void {
-    this.db.prepare('INSERT INTO training_metrics (job_id, kind, step, metrics, at) VALUES (?, ?, ?, ?, ?)').run(jobId, kind, step, JSON.stringify(metrics), now);
+    this.db.prepare('INSERT INTO training_metrics (job_id, kind, step, metrics, at) VALUES (?, ?, ?, ?, ?)').run(jobId, kind, step, JSON.stringify(finiteOnly(metrics)), now);
   }
 
   metrics(jobId: string): Array<{ step: number; metrics: Record<string, number> }> {
+    // finiteOnly on read too: rows written before addMetrics filtered hold null where a NaN was.
     return (this.db.prepare('SELECT step, metrics FROM training_metrics WHERE job_id = ? ORDER BY step, id').all(jobId) as { step: number; metrics: string }[]).map((r) => ({
       step: r.step,
-      metrics: JSON.parse(r.metrics),
+      metrics: finiteOnly(JSON.parse(r.metrics)),
     }));
   }
 
@@ -140,4 +142,10 @@ export class ModelStore {
       active: this.activeId(r.kind) === r.id,
     };
   }
+}
+
+function finiteOnly(metrics: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
 }

@@ -5,6 +5,9 @@ import { assignSides, auditionWindow, differingJoins, samePlan, type AuditionPoi
 import { EditPlayer } from './audio/edit-player';
 import { outputToSource } from './timeline-model';
 
+/** Fresh suggestion requests after the last pair is judged, before telling the user there are no new pairs. */
+const FRESH_SUGGESTION_TRIES = 4;
+
 export type Side = 'A' | 'B';
 export type Playing = { what: 'original' } | { what: 'candidate'; id: string } | null;
 
@@ -218,14 +221,21 @@ export class EditorSession {
     await this.advance();
   }
 
-  /** After a verdict: the next pair, or, when every pair is judged, fresh suggestions for the same target. */
+  /**
+   * After a verdict: the next pair, or, when every pair is judged, fresh suggestions for the same
+   * target. Candidates are named by their plan, so a policy that has grown sure of itself (after
+   * fine-tuning) can offer only pairs already judged: ask again with new seeds a few times, then say
+   * so rather than leave the A/B pane empty.
+   */
   private async advance(): Promise<void> {
     this.nextPair();
-    if (!this.pair && this.lastRequest) {
-      const status = this.status;
+    if (this.pair || !this.lastRequest) return;
+    const status = this.status;
+    for (let tries = 0; tries < FRESH_SUGGESTION_TRIES && !this.pair && !this.error; tries++) {
       await this.suggest(this.lastRequest.targetSeconds, this.lastRequest.count);
-      this.status = status;
     }
+    if (this.pair) this.status = status;
+    else if (!this.error) this.status = 'Every pair of suggestions for this length has a verdict: suggest for another length to compare new ones';
   }
 
   /** Single verdict on the selected candidate (or, in A/B, "neither": both rejected). */

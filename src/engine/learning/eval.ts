@@ -136,14 +136,17 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
 
     const policies: PolicyEval[] = [];
     const scorer = rw.version ? RewardScorer.fromVersion(rw.version) : undefined;
-    const rerankOnly = await compareTopSuggestions(editor, held, boot, boot, scorer, seed);
+    // A new user's top suggestions (bootstrap, dense reward): the "before" of every comparison below.
+    const before = await topSuggestionScores(editor, held, boot, undefined, seed);
+    const againstBefore = (after: number[]) => comparison(held.map((s, i) => ({ song: s.name, before: before[i], after: after[i] })));
+    const rerankOnly = againstBefore(await topSuggestionScores(editor, held, boot, scorer, seed));
     say(`${editor.name}: the learned reward ranking the bootstrap's candidates wins on ${(rerankOnly.winRate * 100).toFixed(0)} % of ${held.length} held-out songs (${rerankOnly.meanScoreBefore.toFixed(3)} -> ${rerankOnly.meanScoreAfter.toFixed(3)})`);
     const steps = opts.policySteps ?? DEFAULT_POLICY_STEPS;
     for (const algorithm of opts.algorithms ?? (['ppo', 'dpo'] as PolicyAlgorithm[])) {
       const tp = performance.now();
       const r = await trainPolicy(deps, { algorithm, totalSteps: steps[algorithm], songIds: train.map((s) => s.songId), seed, backend: opts.backend, fromBootstrap: true });
       const tuned = new PolicyModel(loadPolicy(r.version!.checkpoint).weights);
-      const topSuggestion = await compareTopSuggestions(editor, held, boot, tuned, scorer, seed);
+      const topSuggestion = againstBefore(await topSuggestionScores(editor, held, tuned, scorer, seed));
       policies.push({ ...compareOnHeldOut(editor, held, boot, tuned), topSuggestion, algorithm, version: r.version?.name ?? null, trainRewardBefore: r.rewardBefore, trainRewardAfter: r.rewardAfter, wallSeconds: (performance.now() - tp) / 1000 });
       tuned.dispose();
       const p = policies[policies.length - 1];
@@ -186,23 +189,22 @@ async function heldOutPairAccuracy(editor: SimEditor, held: SimSong[], checkpoin
   }
 }
 
-/** The editor's score of the first suggestion, before (bootstrap, dense reward) and after (tuned policy, learned reward). */
-export async function compareTopSuggestions(editor: SimEditor, held: SimSong[], boot: PolicyModel | null, tuned: PolicyModel | null, reward: LearnedScorer | undefined, seed: number): Promise<SongComparison> {
-  const results: Array<{ song: string; before: number; after: number }> = [];
+/**
+ * Per held-out song, the editor's mean score over its targets of the first suggestion `suggest` shows
+ * with this policy and reward model (none: the dense reward alone), the same seeds for every call.
+ */
+export async function topSuggestionScores(editor: SimEditor, held: SimSong[], policy: PolicyModel | null, reward: LearnedScorer | undefined, seed: number): Promise<number[]> {
+  const scores: number[] = [];
   for (const s of held) {
     const targets = targetsFor(s.analysis);
-    let before = 0;
-    let after = 0;
+    let score = 0;
     for (const [i, t] of targets.entries()) {
-      const opts = { targetSeconds: t, count: TOP_SUGGESTION_COUNT, seed: seed * 97 + i };
-      const [b] = await suggest(s.analysis, { ...opts, policy: boot });
-      const [a] = await suggest(s.analysis, { ...opts, policy: tuned, rewardModel: reward });
-      before += editor.score(b.plan, s.analysis) / targets.length;
-      after += editor.score(a.plan, s.analysis) / targets.length;
+      const [top] = await suggest(s.analysis, { targetSeconds: t, count: TOP_SUGGESTION_COUNT, seed: seed * 97 + i, policy, rewardModel: reward });
+      score += editor.score(top.plan, s.analysis) / targets.length;
     }
-    results.push({ song: s.name, before, after });
+    scores.push(score);
   }
-  return comparison(results);
+  return scores;
 }
 
 /** Candidates per request in the top-suggestion comparison (what the editor view asks for). */

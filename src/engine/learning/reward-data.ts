@@ -66,9 +66,20 @@ export function validationSongs(songIds: readonly string[], share = 0.2, seed = 
   return new Set(ranked.slice(0, n));
 }
 
+/**
+ * The reward model's inputs for plans of one analysed song: its features, beats and phrase grid
+ * (read once), then buildPlanRewardInputs per plan. Training and scoring both encode this way.
+ */
+export function planRewardInputs(a: SongAnalysis): (plan: EditPlan) => RewardInputs {
+  const features = { matrix: a.features.matrix, rows: a.features.rows };
+  const phrases = phraseOfUnit(songGrid(a));
+  return (plan) => buildPlanRewardInputs(features, plan, a.beats, a.durationSeconds, phrases);
+}
+
 /** Turns plan pairs into model inputs (cached per song and plan). Pairs whose plans do not fit the song are dropped. */
 export class PairEncoder {
   private readonly cache = new Map<string, RewardInputs>();
+  private readonly encoders = new Map<string, (plan: EditPlan) => RewardInputs>();
   dropped = 0;
 
   constructor(
@@ -80,8 +91,9 @@ export class PairEncoder {
     const key = `${songId}:${JSON.stringify(plan)}`;
     let x = this.cache.get(key);
     if (!x) {
-      const a = this.analysisOf(songId);
-      x = buildPlanRewardInputs({ matrix: a.features.matrix, rows: a.features.rows }, plan, a.beats, a.durationSeconds, phraseOfUnit(songGrid(a)));
+      let encode = this.encoders.get(songId);
+      if (!encode) this.encoders.set(songId, (encode = planRewardInputs(this.analysisOf(songId))));
+      x = encode(plan);
       this.cache.set(key, x);
     }
     return x;

@@ -5,10 +5,9 @@
 import type { EditPlan } from '../../shared/edit-plan';
 import type { SongAnalysis } from '../analysis/analyze';
 import type { LearnedScorer } from '../models/policy/suggest';
-import { phraseOfUnit, songGrid } from '../models/planner/grid';
-import { buildPlanRewardInputs } from '../models/reward/inputs';
 import type { RewardModel } from '../models/reward/model';
 import { loadRewardModel } from './reward-checkpoint';
+import { planRewardInputs } from './reward-data';
 import type { ModelVersion } from '../store/models';
 
 export class RewardScorer implements LearnedScorer {
@@ -27,10 +26,7 @@ export class RewardScorer implements LearnedScorer {
 
   async score(analysis: SongAnalysis, plans: EditPlan[]): Promise<number[]> {
     if (!plans.length) return [];
-    const features = { matrix: analysis.features.matrix, rows: analysis.features.rows };
-    const phrases = phraseOfUnit(songGrid(analysis));
-    const items = plans.map((p) => buildPlanRewardInputs(features, p, analysis.beats, analysis.durationSeconds, phrases));
-    return Array.from(await this.model.score(items));
+    return Array.from(await this.model.score(plans.map(planRewardInputs(analysis))));
   }
 
   dispose(): void {

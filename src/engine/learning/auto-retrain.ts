@@ -96,13 +96,14 @@ export function startAutoRetrain(engine: Engine, options: AutoRetrainOptions | (
       .catch(() => undefined) // the job's failure is recorded on the job itself
       .finally(() => {
         busy = null;
-        if (!stopped && every() > 0 && newVerdicts(deps) >= every()) notify();
+        notify();
       });
   };
 
   const notify = () => {
-    if (stopped || busy || every() <= 0) return;
-    if (newVerdicts(deps) >= every()) launch(() => cycle(false));
+    const threshold = every();
+    if (stopped || busy || threshold <= 0) return;
+    if (newVerdicts(deps) >= threshold) launch(() => cycle(false));
   };
 
   const trainNow = (kind: 'reward' | 'policy') => {

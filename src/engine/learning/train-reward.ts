@@ -240,7 +240,7 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
         const target = targetOf.get(p.from[0]) ?? null;
         const diff = denseReward(p.a, a, target).score - denseReward(p.b, a, target).score;
         decided++;
-        if ((diff > 0 && p.target > 0.5) || (diff < 0 && p.target < 0.5)) right++;
+        if (agrees(diff, p.target)) right++;
       } catch {
         // a plan that does not fit its song was dropped from training too
       }
@@ -271,11 +271,14 @@ export async function evaluatePairs(model: RewardModel, pairs: readonly Preferen
     w += p.weight;
     if (p.target !== 0.5) {
       decided++;
-      if ((diff > 0 && p.target > 0.5) || (diff < 0 && p.target < 0.5)) right++;
+      if (agrees(diff, p.target)) right++;
     }
   });
   return { loss: w ? loss / w : NaN, accuracy: decided ? right / decided : NaN };
 }
+
+/** Whether a score difference A - B agrees with a decided verdict (target 1: A, 0: B). */
+const agrees = (diff: number, target: number) => (diff > 0 && target > 0.5) || (diff < 0 && target < 0.5);
 
 function shuffled(n: number, seed: number): number[] {
   const rng = new Prng(seed);

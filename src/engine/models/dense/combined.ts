@@ -48,12 +48,13 @@ export function trustFromAccuracy(accuracy: number | null | undefined, denseAccu
   }
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   if (accuracy >= LEARNED_ACCURACY_THRESHOLD) return { trustworthy: true, reason: `reward model held-out accuracy ${pct(accuracy)} >= ${LEARNED_ACCURACY_THRESHOLD * 100} %` };
-  if (typeof denseAccuracy === 'number' && Number.isFinite(denseAccuracy) && accuracy > denseAccuracy) {
-    return { trustworthy: true, reason: `reward model held-out accuracy ${pct(accuracy)} beats the dense reward's ${pct(denseAccuracy)} on the same verdicts` };
+  const dense = typeof denseAccuracy === 'number' && Number.isFinite(denseAccuracy) ? denseAccuracy : null;
+  if (dense !== null && accuracy > dense) {
+    return { trustworthy: true, reason: `reward model held-out accuracy ${pct(accuracy)} beats the dense reward's ${pct(dense)} on the same verdicts` };
   }
   return {
     trustworthy: false,
-    reason: `reward model held-out accuracy ${pct(accuracy)} is below ${LEARNED_ACCURACY_THRESHOLD * 100} %${typeof denseAccuracy === 'number' && Number.isFinite(denseAccuracy) ? ` and not above the dense reward's ${pct(denseAccuracy)}` : ''}`,
+    reason: `reward model held-out accuracy ${pct(accuracy)} is below ${LEARNED_ACCURACY_THRESHOLD * 100} %${dense !== null ? ` and not above the dense reward's ${pct(dense)}` : ''}`,
   };
 }
 

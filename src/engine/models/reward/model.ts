@@ -229,8 +229,8 @@ const MUSICAL_AMPLITUDE = 2;
 /**
  * Starting values of the learned positions: sin/cos pairs whose periods are beat counts that music is
  * built from (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64 ... beats), then longer geometric periods, plus
- * the usual small noise. Rows are beats counted from the window start (windows start on multiples of
- * 48 beats, inputs.ts), so "this beat starts a 4-bar phrase" is one linear read-out away instead of
+ * the usual small noise. Rows count beats from the song's first downbeat, which sits on a multiple of
+ * 48 (`firstPosition`, inputs.ts), so "this beat starts a 4-bar phrase" is one linear read-out away instead of
  * 500 separate facts to learn from a few hundred verdicts. Still learned: only the start differs.
  */
 export function musicalPositions(rows: number, dims: number, seed: number): Float32Array {

@@ -6,6 +6,7 @@ import decodeWav from '@audio/decode-wav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../src/engine/audio/synth';
 import { encodeWav } from '../../src/engine/audio/wav-encode';
+import { simSongSpecs } from '../../src/engine/learning/sim/songs';
 import { FEATURE_COLUMNS } from '../../src/shared/feature-columns';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -148,4 +149,33 @@ describe('recut model commands', () => {
     if (tfNode) expect(recut('backends', '--no-measure', '--device', 'tensorflow').code).toBe(2);
     expect(recut('backends', '--device', 'quantum').code).toBe(2);
   });
+
+  it('eval takes editors from a module and songs from a folder, and names what is wrong with either', () => {
+    const music = path.join(home, 'music');
+    fs.mkdirSync(music, { recursive: true });
+    simSongSpecs(3, 11).forEach((spec, i) => fs.writeFileSync(path.join(music, `song-${i}.wav`), encodeWav(synthesize(spec).audio, { bitDepth: 16 })));
+    fs.writeFileSync(path.join(music, 'notes.txt'), 'not audio');
+    const module = path.join(home, 'my-editors.mjs');
+    fs.writeFileSync(module, 'export const editors = [{ name: "no-fades", description: "never a fade-out", score: (plan) => (plan.fadeOut ? 0 : 1) }];\n');
+    const evalHome = path.join(home, 'eval');
+    const r = recut('eval', '--editors-module', module, '--songs-dir', music, '--verdicts', '9', '--algorithms', 'none', '--home', evalHome, '--device', 'wasm', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const e = r.json().editors;
+    expect(e.map((x: { editor: string }) => x.editor)).toEqual(['no-fades']);
+    expect(e[0]).toMatchObject({ trainSongs: 2, heldOutSongs: 1, policies: [] });
+
+    const bad = path.join(home, 'bad-editors.mjs');
+    fs.writeFileSync(bad, 'export const something = 1;\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['--editors-module', bad, '--songs-dir', music], /exports no editors/],
+      [['--editors-module', path.join(home, 'missing.mjs'), '--songs-dir', music], /does not exist/],
+      [['--songs-dir', path.join(home, 'no-such-dir')], /cannot read/],
+      [['--songs-dir', home], /audio file\(s\)/],
+    ];
+    for (const [args, message] of cases) {
+      const x = recut('eval', ...args, '--algorithms', 'none', '--home', evalHome);
+      expect(x.code, args.join(' ')).not.toBe(0);
+      expect(x.stderr, args.join(' ')).toMatch(message);
+    }
+  }, 180_000);
 });

@@ -26,9 +26,10 @@ import { clonePolicy, episode, greedyPlan, meanKl } from './policy-common';
 import { loadRewardModel } from './reward-checkpoint';
 import { RewardScorer } from './reward-scorer';
 import { PairEncoder, pairsFromPreferences } from './reward-data';
-import { SIM_EDITORS, simEditor, type SimEditor } from './sim/editors';
+import { SIM_EDITORS, type SimEditor } from './sim/editors';
 import { labelSong, targetsFor } from './sim/labeller';
-import { prepareSimSongs, simSongSpecs, type SimSong } from './sim/songs';
+import { prepareSimSongs, prepareSongFiles, simSongSpecs, type SimSong } from './sim/songs';
+import { Prng } from '../audio/synth/prng';
 import { evaluatePairs, trainRewardModel, type RewardTrainOptions } from './train-reward';
 import { DEFAULT_POLICY_STEPS, trainPolicy, type PolicyAlgorithm } from './train-policy';
 
@@ -36,7 +37,17 @@ export interface EvalOptions {
   /** folder for the per-editor homes (default: a fresh temp folder) */
   home?: string;
   editors?: string[];
+  /**
+   * Editors written elsewhere (`recut eval --editors-module FILE`), judged alongside the built-in
+   * ones; without `editors`, these are the ones evaluated.
+   */
+  customEditors?: readonly SimEditor[];
   songs?: number;
+  /**
+   * Audio files to evaluate on instead of synthesised songs (`--songs-dir`): shuffled by the seed,
+   * then the last `heldOut` (default: half, at most 8) are held out. `songs` is ignored.
+   */
+  songFiles?: readonly string[];
   heldOut?: number;
   verdicts?: number;
   algorithms?: PolicyAlgorithm[];
@@ -99,9 +110,14 @@ export interface EditorEval {
 
 export async function runEval(opts: EvalOptions = {}): Promise<{ editors: EditorEval[]; targets: typeof EVAL_TARGETS; wallSeconds: number; home: string }> {
   const t0 = performance.now();
-  const editors = (opts.editors ?? SIM_EDITORS.slice(0, 4).map((e) => e.name)).map((n) => {
-    const e = simEditor(n);
-    if (!e) throw new RecutError('invalid_argument', `unknown simulated editor "${n}" (have: ${SIM_EDITORS.map((x) => x.name).join(', ')})`);
+  const custom = (opts.customEditors ?? []).map(checkedEditor);
+  const known = [...SIM_EDITORS, ...custom];
+  const clash = known.find((e, i) => known.findIndex((x) => x.name === e.name) !== i);
+  if (clash) throw new RecutError('invalid_argument', `two editors are named "${clash.name}" (the built-in ones: ${SIM_EDITORS.map((x) => x.name).join(', ')})`);
+  const names = opts.editors ?? (custom.length ? custom : SIM_EDITORS.slice(0, 4)).map((e) => e.name);
+  const editors = names.map((n) => {
+    const e = known.find((x) => x.name === n);
+    if (!e) throw new RecutError('invalid_argument', `unknown simulated editor "${n}" (have: ${known.map((x) => x.name).join(', ')})`);
     return e;
   });
   const base = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'recut-eval-'));
@@ -114,14 +130,17 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
   const t0 = performance.now();
   const say = opts.log ?? (() => undefined);
   const seed = opts.seed ?? 1;
-  const nSongs = opts.songs ?? 16;
-  const nHeld = opts.heldOut ?? 8;
-  if (nSongs - nHeld < 2 || nHeld < 1) throw new RecutError('invalid_argument', 'eval needs at least 2 training songs and 1 held-out song');
+  const nSongs = opts.songFiles ? opts.songFiles.length : opts.songs ?? 16;
+  const nHeld = opts.heldOut ?? (opts.songFiles ? Math.min(8, Math.floor(nSongs / 2)) : 8);
+  if (nSongs - nHeld < 2 || nHeld < 1) throw new RecutError('invalid_argument', `eval needs at least 2 training songs and 1 held-out song (${nSongs} songs, ${nHeld} held out)`);
   const layout = ensureHome(home);
   const db = openDatabase(layout.database);
   try {
     const deps = learningDepsFromDb(db, layout);
-    const songs = await prepareSimSongs(simSongSpecs(nSongs, seed), path.join(home, 'songs'), new SongStore(db), new AnalysisStore(db));
+    const songs = opts.songFiles
+      ? await prepareSongFiles(seededShuffle(opts.songFiles, seed), new SongStore(db), new AnalysisStore(db))
+      : await prepareSimSongs(simSongSpecs(nSongs, seed), path.join(home, 'songs'), new SongStore(db), new AnalysisStore(db));
+    if (new Set(songs.map((s) => s.songId)).size !== songs.length) throw new RecutError('invalid_argument', 'the same audio appears twice among the songs: a held-out song would also be a training song');
     const train = songs.slice(0, nSongs - nHeld);
     const held = songs.slice(nSongs - nHeld);
     const boot = loadBootstrapPolicy();
@@ -249,5 +268,37 @@ export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: Polic
   return {
     ...comparison(songs),
     durationExact: exact / n, maxDurationErrorSeconds: maxErr, klToReferenceHeldOut: kl,
+  };
+}
+
+/** The files in an order fixed by the seed, so which songs are held out does not follow their names. */
+function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const rng = new Prng(seed * 7919 + 17);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * An editor from outside (a module the user wrote) checked for shape, and its scores checked as it
+ * judges: a score that is not a number in [0, 1] stops the evaluation with the editor named, rather
+ * than turning into verdicts no one meant.
+ */
+export function checkedEditor(e: SimEditor): SimEditor {
+  if (!e || typeof e !== 'object' || typeof e.name !== 'string' || !/^[\w.-]{1,64}$/.test(e.name) || typeof e.score !== 'function') {
+    throw new RecutError('invalid_argument', 'an editor needs a name (letters, digits, ".", "-", "_"; at most 64) and a score(plan, analysis) function');
+  }
+  const score = e.score.bind(e);
+  return {
+    name: e.name,
+    description: typeof e.description === 'string' ? e.description : '',
+    score(plan, analysis) {
+      const v = score(plan, analysis);
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RecutError('invalid_argument', `editor "${e.name}" scored a plan ${String(v)}; scores must be numbers in [0, 1]`);
+      return v;
+    },
   };
 }

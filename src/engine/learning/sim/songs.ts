@@ -12,6 +12,7 @@ import { synthesize, type Instrument, type SynthSpec } from '../../audio/synth';
 import { deriveSeed, Prng } from '../../audio/synth/prng';
 import { encodeWav } from '../../audio/wav-encode';
 import { importFiles } from '../../library/import';
+import { RecutError } from '../../../shared/errors';
 import { AnalysisStore } from '../../store/analyses';
 import { openDatabase } from '../../store/db';
 import type { SongStore } from '../../store/songs';
@@ -81,21 +82,33 @@ export function defaultSimCacheDir(): string {
  */
 export async function prepareSimSongs(specs: SynthSpec[], dir: string, songs: SongStore, analyses: AnalysisStore, cacheDir = defaultSimCacheDir()): Promise<SimSong[]> {
   fs.mkdirSync(dir, { recursive: true });
+  const files = specs.map((spec) => {
+    const file = path.join(dir, `${spec.name}.wav`);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, encodeWav(synthesize(spec).audio, { bitDepth: 16 }));
+    return file;
+  });
+  return prepareSongFiles(files, songs, analyses, cacheDir);
+}
+
+/**
+ * Audio files (a user's music, or synthesised songs) imported into `songs` and analysed by the real
+ * pipeline, each named by its file name. A file that does not import or analyse fails the whole
+ * preparation with the file named: an evaluation on fewer songs than asked would be misread.
+ */
+export async function prepareSongFiles(files: readonly string[], songs: SongStore, analyses: AnalysisStore, cacheDir = defaultSimCacheDir()): Promise<SimSong[]> {
   fs.mkdirSync(cacheDir, { recursive: true });
   const cacheDb = openDatabase(path.join(cacheDir, 'analyses.sqlite'));
   const cache = new AnalysisStore(cacheDb);
   try {
     const out: SimSong[] = [];
-    for (const spec of specs) {
-      const file = path.join(dir, `${spec.name}.wav`);
-      if (!fs.existsSync(file)) fs.writeFileSync(file, encodeWav(synthesize(spec).audio, { bitDepth: 16 }));
+    for (const file of files) {
       const imported = await importFiles([file], songs);
-      if (imported.errors.length) throw new Error(`could not import ${file}: ${imported.errors[0].message}`);
+      if (imported.errors.length) throw new RecutError(imported.errors[0].kind, `could not import ${file}: ${imported.errors[0].message}`);
       const songId = imported.songs[0].id;
       const r = await analyzeFile(file, cache);
-      if (r.info.contentHash !== songId) throw new Error(`content hash of ${file} changed during import`);
+      if (r.info.contentHash !== songId) throw new RecutError('internal', `content hash of ${file} changed during import`);
       analyses.put(songId, r.analysis);
-      out.push({ songId, name: spec.name, path: file, analysis: r.analysis });
+      out.push({ songId, name: path.basename(file, path.extname(file)), path: file, analysis: r.analysis });
     }
     return out;
   } finally {

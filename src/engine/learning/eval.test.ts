@@ -67,6 +67,9 @@ describe('recut eval on the user\'s own songs and editors', () => {
   it('refuses an editor of the wrong shape, a duplicate name, and a score outside [0, 1]', async () => {
     expect(() => checkedEditor({ name: 'no score' } as unknown as SimEditor)).toThrow(RecutError);
     expect(() => checkedEditor({ name: 'x'.repeat(65), score: () => 0 } as unknown as SimEditor)).toThrow(/name/);
+    expect(() => checkedEditor({ name: '..', score: () => 0 } as unknown as SimEditor)).toThrow(/name/);
+    const broken = checkedEditor({ name: 'broken', description: '', score: () => { throw new Error('oops'); } });
+    expect(() => broken.score({} as never, {} as never)).toThrow(/editor "broken" failed to score a plan: oops/);
     const wild = checkedEditor({ name: 'wild', description: '', score: () => 1.5 });
     expect(() => wild.score({ segments: [], includeIntro: true } as never, {} as never)).toThrow(/editor "wild" scored a plan 1.5/);
     const nan = checkedEditor({ name: 'nan', description: '', score: () => Number.NaN });

@@ -288,15 +288,20 @@ function seededShuffle<T>(items: readonly T[], seed: number): T[] {
  * than turning into verdicts no one meant.
  */
 export function checkedEditor(e: SimEditor): SimEditor {
-  if (!e || typeof e !== 'object' || typeof e.name !== 'string' || !/^[\w.-]{1,64}$/.test(e.name) || typeof e.score !== 'function') {
-    throw new RecutError('invalid_argument', 'an editor needs a name (letters, digits, ".", "-", "_"; at most 64) and a score(plan, analysis) function');
+  if (!e || typeof e !== 'object' || typeof e.name !== 'string' || !/^[\w-][\w.-]{0,63}$/.test(e.name) || typeof e.score !== 'function') {
+    throw new RecutError('invalid_argument', 'an editor needs a name (letters, digits, "-", "_" and, not first, "."; at most 64: it names a folder) and a score(plan, analysis) function');
   }
   const score = e.score.bind(e);
   return {
     name: e.name,
     description: typeof e.description === 'string' ? e.description : '',
     score(plan, analysis) {
-      const v = score(plan, analysis);
+      let v: unknown;
+      try {
+        v = score(plan, analysis);
+      } catch (err) {
+        throw new RecutError('invalid_argument', `editor "${e.name}" failed to score a plan: ${(err as Error)?.message ?? String(err)}`);
+      }
       if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RecutError('invalid_argument', `editor "${e.name}" scored a plan ${String(v)}; scores must be numbers in [0, 1]`);
       return v;
     },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RecutError } from '../../../shared/errors';
 import { identityNormalization, packBatch } from '../reward/inputs';
 import { RewardModel } from '../reward/model';
+import { RewardTrainer } from '../reward/train';
 import { syntheticCandidate } from '../reward/test-helpers';
 import { listBackends, selectBackend } from '.';
 
@@ -56,4 +57,33 @@ describe('backends', () => {
     expect(onCpu[0]).not.toBeCloseTo(onCpu[1], 3);
     model.dispose();
   }, 120_000);
+
+  it('trains the reward model on WebGPU with the same step as cpu: loss, gradient norm and update', async (ctx) => {
+    const gpu = (await listBackends()).find((b) => b.name === 'webgpu')!;
+    if (!gpu.available) {
+      ctx.skip(`no WebGPU adapter on this machine: ${gpu.reason}`);
+      return;
+    }
+    // A step that clips (norm > 1): before the fix the norm's 53-input AddN was an invalid WebGPU
+    // pipeline, the norm read 0 and the update went unclipped.
+    const step = async (backend: 'cpu' | 'webgpu') => {
+      await selectBackend(backend);
+      const model = RewardModel.create({ seed: 5 });
+      const trainer = new RewardTrainer(model, { learningRate: 1e-3 });
+      const pairs = [0, 1, 2].map((i) => ({ a: syntheticCandidate(20 + i, i + 1), b: syntheticCandidate(20 + i, i + 11), target: 1, weight: 1 }));
+      const r = await trainer.trainStep(pairs);
+      const w = await model.getWeights();
+      trainer.dispose();
+      model.dispose();
+      return { ...r, bias: w.get('head.out.bias')![0], kernel: w.get('layer2.ff2.kernel')!.slice(0, 64) };
+    };
+    const cpu = await step('cpu');
+    const gpuStep = await step('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(cpu.gradNorm).toBeGreaterThan(1);
+    expect(gpuStep.gradNorm).toBeCloseTo(cpu.gradNorm, 3);
+    expect(gpuStep.loss).toBeCloseTo(cpu.loss, 4);
+    expect(gpuStep.bias).toBeCloseTo(cpu.bias, 6);
+    for (let i = 0; i < 64; i++) expect(Math.abs(gpuStep.kernel[i] - cpu.kernel[i])).toBeLessThan(1e-5);
+  }, 180_000);
 });

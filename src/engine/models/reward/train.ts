@@ -126,7 +126,10 @@ export class RewardTrainer {
     const vars = names.map((n) => this.model.params.get(n)!);
     return tf.tidy(() => {
       const gs = vars.map((v) => grads[v.name]);
-      const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+      // Summed two at a time, not with one tf.addN: WebGPU's AddN binds every input as a storage
+      // buffer, and 53 of them exceed the per-stage limit (8 by default): the pipeline is invalid,
+      // the norm reads 0 and clipping silently stops (seen on Dawn; the CPU backends were right).
+      const norm = tf.sqrt(gs.reduce<tf.Tensor>((sum, g) => sum.add(tf.sum(tf.square(g))), tf.scalar(0))) as tf.Scalar;
       const scale = tf.div(o.clipNorm, tf.maximum(norm, o.clipNorm)); // 1 when norm <= clip
       names.forEach((name, i) => {
         const p = vars[i];

@@ -164,13 +164,20 @@ describe('recut model commands', () => {
     expect(e.map((x: { editor: string }) => x.editor)).toEqual(['no-fades']);
     expect(e[0]).toMatchObject({ trainSongs: 2, heldOutSongs: 1, policies: [] });
 
+    const fewSongs = path.join(home, 'few-songs');
+    const twice = path.join(home, 'same-song-twice');
+    for (const d of [fewSongs, twice]) fs.mkdirSync(d, { recursive: true });
+    fs.copyFileSync(path.join(music, 'song-0.wav'), path.join(fewSongs, 'only.wav'));
+    for (const n of ['a', 'b']) fs.copyFileSync(path.join(music, 'song-0.wav'), path.join(twice, `${n}.wav`));
+    fs.copyFileSync(path.join(music, 'song-1.wav'), path.join(twice, 'c.wav'));
     const bad = path.join(home, 'bad-editors.mjs');
     fs.writeFileSync(bad, 'export const something = 1;\n');
     const cases: Array<[string[], RegExp]> = [
       [['--editors-module', bad, '--songs-dir', music], /exports no editors/],
       [['--editors-module', path.join(home, 'missing.mjs'), '--songs-dir', music], /does not exist/],
       [['--songs-dir', path.join(home, 'no-such-dir')], /cannot read/],
-      [['--songs-dir', home], /audio file\(s\)/],
+      [['--songs-dir', fewSongs], /has 1 audio file\(s\)/],
+      [['--songs-dir', twice], /the same audio appears twice/],
     ];
     for (const [args, message] of cases) {
       const x = recut('eval', ...args, '--algorithms', 'none', '--home', evalHome);

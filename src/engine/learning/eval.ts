@@ -138,7 +138,7 @@ async function evalEditor(editor: SimEditor, home: string, opts: EvalOptions): P
   try {
     const deps = learningDepsFromDb(db, layout);
     const songs = opts.songFiles
-      ? await prepareSongFiles(seededShuffle(opts.songFiles, seed), new SongStore(db), new AnalysisStore(db))
+      ? await prepareSongFiles(filesInSeedOrder(opts.songFiles, seed), new SongStore(db), new AnalysisStore(db))
       : await prepareSimSongs(simSongSpecs(nSongs, seed), path.join(home, 'songs'), new SongStore(db), new AnalysisStore(db));
     if (new Set(songs.map((s) => s.songId)).size !== songs.length) throw new RecutError('invalid_argument', 'the same audio appears twice among the songs: a held-out song would also be a training song');
     const train = songs.slice(0, nSongs - nHeld);
@@ -272,15 +272,7 @@ export function compareOnHeldOut(editor: SimEditor, held: SimSong[], boot: Polic
 }
 
 /** The files in an order fixed by the seed, so which songs are held out does not follow their names. */
-function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  const rng = new Prng(seed * 7919 + 17);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+const filesInSeedOrder = (files: readonly string[], seed: number) => new Prng(seed * 7919 + 17).permutation(files.length).map((i) => files[i]);
 
 /**
  * An editor from outside (a module the user wrote) checked for shape, and its scores checked as it

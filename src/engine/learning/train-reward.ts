@@ -143,7 +143,7 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
   let stepsThisCall = 0;
   try {
     for (; d.epoch < o.maxEpochs && d.badEpochs < o.patience; d.epoch++, d.batchInEpoch = 0) {
-      const order = shuffled(train.length, deriveSeed(seed, d.epoch));
+      const order = new Prng(deriveSeed(seed, d.epoch)).permutation(train.length);
       let lossSum = 0;
       let lossN = 0;
       for (; d.batchInEpoch < stepsPerEpoch; d.batchInEpoch++) {
@@ -280,12 +280,3 @@ export async function evaluatePairs(model: RewardModel, pairs: readonly Preferen
 /** Whether a score difference A - B agrees with a decided verdict (target 1: A, 0: B). */
 const agrees = (diff: number, target: number) => (diff > 0 && target > 0.5) || (diff < 0 && target < 0.5);
 
-function shuffled(n: number, seed: number): number[] {
-  const rng = new Prng(seed);
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}

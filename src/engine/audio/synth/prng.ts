@@ -35,6 +35,16 @@ export class Prng {
     return items[this.int(items.length)];
   }
 
+  /** The indices 0..n-1 in a random order (Fisher-Yates). */
+  permutation(n: number): number[] {
+    const a = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  }
+
   /** Standard normal (Box-Muller). */
   gauss(): number {
     const u = 1 - this.next();

@@ -176,6 +176,7 @@ describe('recut model commands', () => {
       [['--editors-module', bad, '--songs-dir', music], /exports no editors/],
       [['--editors-module', path.join(home, 'missing.mjs'), '--songs-dir', music], /does not exist/],
       [['--songs-dir', path.join(home, 'no-such-dir')], /cannot read/],
+      [['--songs-dir', module], /is not a folder/],
       [['--songs-dir', fewSongs], /has 1 audio file\(s\)/],
       [['--songs-dir', twice], /the same audio appears twice/],
     ];

@@ -34,7 +34,7 @@ export const evalCommand: Command = {
     const r = await runEval({
       editors: list('editors'), customEditors: editorsModule ? await loadEditorsModule(editorsModule) : undefined,
       home: args.values.home ? path.resolve(args.values.home as string) : undefined,
-      songs: num('songs', 16), songFiles: songsDir ? audioFilesIn(songsDir) : undefined, heldOut: args.values['held-out'] === undefined ? undefined : num('held-out', 8),
+      songs: num('songs', 16), songFiles: songsDir ? await audioFilesIn(songsDir) : undefined, heldOut: args.values['held-out'] === undefined ? undefined : num('held-out', 8),
       verdicts: num('verdicts', 200), algorithms, policySteps: steps, seed: num('seed', 1), backend: (args.values.device as never) ?? 'auto', log: (l) => io.print(l),
     });
     for (const e of r.editors) {
@@ -45,17 +45,17 @@ export const evalCommand: Command = {
   },
 };
 
-const AUDIO_FILE = /\.(wav|wave|flac|mp3|ogg|oga)$/i;
-
-/** The audio files directly in a folder, sorted (eval shuffles them by its seed). */
-function audioFilesIn(dir: string): string[] {
-  let names: string[];
+/** The audio files in a folder and its subfolders, picked the way `recut import DIR` picks them (eval shuffles them by its seed). */
+async function audioFilesIn(dir: string): Promise<string[]> {
+  let isDir: boolean;
   try {
-    names = fs.readdirSync(dir);
+    isDir = fs.statSync(dir).isDirectory();
   } catch (e) {
     throw new RecutError('not_found', `--songs-dir: cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const files = names.filter((n) => AUDIO_FILE.test(n)).sort().map((n) => path.resolve(dir, n));
+  if (!isDir) throw new RecutError('invalid_argument', `--songs-dir: ${dir} is not a folder`);
+  const { expandPaths } = await import('../../engine/library/import');
+  const files = expandPaths([dir]);
   if (files.length < 3) throw new RecutError('invalid_argument', `--songs-dir: ${dir} has ${files.length} audio file(s); eval needs at least 2 to train on and 1 to hold out`);
   return files;
 }

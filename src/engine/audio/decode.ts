@@ -56,7 +56,8 @@ export interface DecodeOptions {
   timeoutMs?: number;
 }
 
-const AUDIO_EXTENSIONS = new Set(['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga']);
+/** File extensions of the formats Recut decodes (a folder import picks these; a misnamed file is told apart from an unknown one). */
+export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set(['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga']);
 
 interface Loaded {
   name: string;

@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MethodOutput, SongSummary } from '../../shared/contract';
 import { RecutError, toErrorPayload } from '../../shared/errors';
-import { probeAudio } from '../audio/decode';
+import { AUDIO_EXTENSIONS, probeAudio } from '../audio/decode';
 import type { SongStore } from '../store/songs';
 
-/** Extensions picked up when a folder is imported; a file given by name is always tried. */
-const AUDIO_EXTENSIONS = new Set(['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga']);
 const MAX_FILES = 10_000;
 
-/** Expands folders (recursively, skipping hidden entries) into the audio files they hold. */
+/** Expands folders (recursively, skipping hidden entries) into the audio files they hold; a file given by name is always tried. */
 export function expandPaths(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (p: string, explicit: boolean) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isRecutError } from './errors';
 import {
+  audibleJoins,
   identityPlan,
   planDurationSeconds,
   planJoins,
@@ -172,5 +173,26 @@ describe('EditPlan properties', () => {
     expect(isActionRepresentable(dup, 8)).toBe(false);
     const split: EditPlan = { ...identityPlan(8), segments: [{ from: 0, to: 4, repeat: 1 }, { from: 4, to: 8, repeat: 1 }] };
     expect(isActionRepresentable(split, 8)).toBe(true);
+  });
+});
+
+describe('audibleJoins', () => {
+  const plan = (segments: Array<[number, number, number?]>, includeIntro = true): EditPlan => ({
+    ...identityPlan(8),
+    includeIntro,
+    segments: segments.map(([from, to, repeat]) => ({ from, to, repeat: repeat ?? 1 })),
+  });
+
+  it('finds none in a plan that plays the source straight through', () => {
+    expect(audibleJoins(identityPlan(8))).toEqual([]);
+    expect(audibleJoins(plan([[0, 3], [3, 8]]))).toEqual([]);
+    expect(audibleJoins(plan([[2, 8]], false))).toEqual([]); // no intro: starting later is not a join
+  });
+
+  it('names both sides of cuts, jumps back, loop repeats and a late start after the intro', () => {
+    expect(audibleJoins(plan([[0, 4], [6, 8]]))).toEqual([[4, 6]]);
+    expect(audibleJoins(plan([[0, 8], [2, 8]]))).toEqual([[8, 2]]); // from the end of the file back to 2
+    expect(audibleJoins(plan([[0, 2], [2, 4, 3], [4, 8]]))).toEqual([[4, 2], [4, 2]]);
+    expect(audibleJoins(plan([[3, 8]]))).toEqual([[0, 3]]);
   });
 });

@@ -190,6 +190,24 @@ export function planDurationSeconds(plan: EditPlan, beats: readonly number[], to
   return d - (plan.fadeOut?.trimSeconds ?? 0);
 }
 
+/**
+ * The audible joins of a plan in beat units, in output order: [the unit the source would have
+ * continued with, the unit played instead] for every place the output leaves the source order (a
+ * cut, a jump back, a loop repeat, the intro followed by a later unit). Unit `beats.length` stands
+ * for the end of the file. A plan that plays the source straight through has none.
+ */
+export function audibleJoins(plan: EditPlan): Array<[number, number]> {
+  const joins: Array<[number, number]> = [];
+  let prevEnd = plan.includeIntro ? 0 : -1;
+  for (const s of plan.segments) {
+    for (let r = 0; r < s.repeat; r++) {
+      if (prevEnd >= 0 && prevEnd !== s.from) joins.push([prevEnd, s.from]);
+      prevEnd = s.to;
+    }
+  }
+  return joins;
+}
+
 /** A place in the output where one piece ends and the next begins. */
 export interface Join {
   /** Output position of the join, in samples and seconds. */

@@ -6,7 +6,8 @@ import { synthesize } from '../audio/synth';
 import { encodeWav } from '../audio/wav-encode';
 import { RecutError } from '../../shared/errors';
 import { checkedEditor, runEval } from './eval';
-import { audibleJoins, type SimEditor } from './sim/editors';
+import { audibleJoins } from '../../shared/edit-plan';
+import type { SimEditor } from './sim/editors';
 import { simSongSpecs } from './sim/songs';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'recut-eval-test-'));

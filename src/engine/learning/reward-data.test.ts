@@ -56,14 +56,21 @@ describe('reward training data', () => {
     expect(Array.from(c.actions).filter((x) => x === 1)).toHaveLength(20);
     expect(c.values[0] % 48).toBe(0); // column 0 holds the source row: the crop's first beat
     // with a 2-beat pickup (the first downbeat is beat 2) crops start on 2 + a multiple of 48
-    const pickup = (x: ReturnType<typeof buildRewardInputs>) => ({ ...x, firstPosition: 46 });
+    const pickup = (x: ReturnType<typeof buildRewardInputs>) => ({ ...x, positions: x.positions.map((p) => p + 46) });
     const [, d] = cropTogether(pickup(buildRewardInputs(rowIndexed, act)), pickup(buildRewardInputs(rowIndexed, other)), 100);
     expect(Array.from(d.actions).filter((x) => x === 1)).toHaveLength(20);
     expect((d.values[0] - 2) % 48).toBe(0);
-    expect(d.firstPosition).toBe(0);
+    expect(d.positions[0]).toBe(0);
     const early = [...act];
     for (let k = 10; k < 20; k++) early[k] = 1;
     const [, e] = cropTogether(pickup(buildRewardInputs(rowIndexed, act)), pickup(buildRewardInputs(rowIndexed, early)), 100);
-    expect([e.values[0], e.firstPosition, e.rows]).toEqual([0, 46, 54]); // from the first beat, ending on position row 100
+    expect([e.values[0], e.positions[0], e.rows]).toEqual([0, 46, 54]); // from the first beat, ending on position row 100
+    // a 3/4 song (4 rows per 3 beats): the crop is 100 position rows, 75 beats, starting on a bar
+    const waltz = (x: ReturnType<typeof buildRewardInputs>) => ({ ...x, positions: x.positions.map((p) => p + Math.floor(p / 3)) });
+    const [, w] = cropTogether(waltz(buildRewardInputs(rowIndexed, act)), waltz(buildRewardInputs(rowIndexed, other)), 100);
+    expect(Array.from(w.actions).filter((x) => x === 1)).toHaveLength(20);
+    expect(w.rows).toBe(75);
+    expect(w.positions[0]).toBe(0);
+    expect(w.values[0] % 36).toBe(0); // 48 rows = 36 beats of 3/4
   });
 });

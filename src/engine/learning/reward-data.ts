@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { EditPlan } from '../../shared/edit-plan';
 import type { SongAnalysis } from '../analysis/analyze';
 import { phraseOfUnit, songGrid } from '../models/planner/grid';
-import { POSITION_PERIOD, buildPlanRewardInputs, sliceRewardInputs, type RewardInputs } from '../models/reward/inputs';
+import { POSITION_PERIOD, beatPositions, buildPlanRewardInputs, firstBeatAtRow, sliceRewardInputs, type RewardInputs } from '../models/reward/inputs';
 import type { PreferencePair } from '../models/reward/train';
 import type { PreferenceRecord } from '../store/preferences';
 
@@ -72,8 +72,9 @@ export function validationSongs(songIds: readonly string[], share = 0.2, seed = 
  */
 export function planRewardInputs(a: SongAnalysis): (plan: EditPlan) => RewardInputs {
   const features = { matrix: a.features.matrix, rows: a.features.rows };
-  const phrases = phraseOfUnit(songGrid(a));
-  return (plan) => buildPlanRewardInputs(features, plan, a.beats, a.durationSeconds, phrases);
+  const g = songGrid(a);
+  const grid = { phrases: phraseOfUnit(g), positions: beatPositions(g.bars, g.beatsPerBar, g.units) };
+  return (plan) => buildPlanRewardInputs(features, plan, a.beats, a.durationSeconds, grid);
 }
 
 /** Turns plan pairs into model inputs (cached per song and plan). Pairs whose plans do not fit the song are dropped. */
@@ -105,7 +106,7 @@ export class PairEncoder {
       try {
         let a = this.inputs(p.songId, p.a);
         let b = this.inputs(p.songId, p.b);
-        if (a.firstPosition + a.rows > this.maxBeats) [a, b] = cropTogether(a, b, this.maxBeats);
+        if (a.positions[a.rows - 1] >= this.maxBeats) [a, b] = cropTogether(a, b, this.maxBeats);
         out.push({ a, b, target: p.target, weight: p.weight });
       } catch {
         this.dropped++;
@@ -115,7 +116,10 @@ export class PairEncoder {
   }
 }
 
-/** The same window of both candidates, centred on the beats where their actions differ. */
+/**
+ * The same window of both candidates, `length` learned-position rows long, centred on the beats
+ * where their actions differ.
+ */
 export function cropTogether(a: RewardInputs, b: RewardInputs, length: number): [RewardInputs, RewardInputs] {
   let first = -1;
   let last = -1;
@@ -125,19 +129,21 @@ export function cropTogether(a: RewardInputs, b: RewardInputs, length: number): 
       last = t;
     }
   }
-  // In learned-position rows ("virtual" beats: the song's first beat sits at row firstPosition, see
-  // inputs.ts) the crop starts on a multiple of POSITION_PERIOD like the scoring windows, so a beat
-  // has the same position whichever crop it is in (a crop may end short of the song's end): of the
-  // two aligned starts around the centred one, the one that keeps more of the differing beats.
-  const f = a.firstPosition;
-  const rows = f + a.rows;
-  const mid = f + (first < 0 ? a.rows >> 1 : (first + last) >> 1);
-  const ideal = Math.max(0, Math.min(rows - length, mid - (length >> 1)));
+  // In learned-position rows (see inputs.ts) the crop starts on a multiple of POSITION_PERIOD like
+  // the scoring windows, so a beat has the same position whichever crop it is in (a crop may end
+  // short of the song's end): of the two aligned starts around the centred one, the one that keeps
+  // more of the differing beats.
+  const pos = a.positions;
+  const span = pos[a.rows - 1] + 1;
+  const from = first < 0 ? pos[0] : pos[first];
+  const to = first < 0 ? span - 1 : pos[last];
+  const mid = first < 0 ? pos[a.rows >> 1] : (from + to) >> 1;
+  const ideal = Math.max(0, Math.min(span - length, mid - (length >> 1)));
   const lo = Math.floor(ideal / POSITION_PERIOD) * POSITION_PERIOD;
   const hi = lo + POSITION_PERIOD;
-  const held = (s: number) => Math.max(0, Math.min(f + last + 1, s + length) - Math.max(f + first, s));
-  const virtualStart = first >= 0 && hi < rows && held(hi) > held(lo) ? hi : lo;
-  const start = Math.max(0, virtualStart - f);
-  const end = virtualStart + length - f;
+  const held = (s: number) => Math.max(0, Math.min(to + 1, s + length) - Math.max(from, s));
+  const startRow = first >= 0 && hi < span && held(hi) > held(lo) ? hi : lo;
+  const start = firstBeatAtRow(pos, startRow);
+  const end = firstBeatAtRow(pos, startRow + length);
   return [sliceRewardInputs(a, start, end - start), sliceRewardInputs(b, start, end - start)];
 }

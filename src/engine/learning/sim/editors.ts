@@ -16,7 +16,7 @@
  *    quietest (0) and loudest (1) bar.
  *  - few-joins: as few audible joins as possible: 1 / (1 + joins).
  */
-import type { EditPlan } from '../../../shared/edit-plan';
+import { audibleJoins, type EditPlan } from '../../../shared/edit-plan';
 import type { SongAnalysis } from '../../analysis/analyze';
 import { songGrid, type SongGrid } from '../../models/planner/grid';
 import { lastOutputUnit, planTrimSeconds, trimmedPlanSeconds } from '../../models/planner/trim';
@@ -25,19 +25,6 @@ export interface SimEditor {
   name: string;
   description: string;
   score(plan: EditPlan, analysis: SongAnalysis): number;
-}
-
-/** Source points where the output jumps: [unit the source would have continued with, unit played instead]. */
-export function audibleJoins(plan: EditPlan): Array<[number, number]> {
-  const joins: Array<[number, number]> = [];
-  let prevEnd = plan.includeIntro ? 0 : -1;
-  for (const s of plan.segments) {
-    for (let r = 0; r < s.repeat; r++) {
-      if (prevEnd >= 0 && prevEnd !== s.from) joins.push([prevEnd, s.from]);
-      prevEnd = s.to;
-    }
-  }
-  return joins;
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));

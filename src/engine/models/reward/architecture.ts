@@ -40,8 +40,10 @@ export const REWARD_MODEL_KIND = 'reward';
  * survive (it is part of REWARD_ARCH_HASH, so an older checkpoint is refused with a clear message and
  * the engine falls back to the dense reward until a retrain). 2: replays read as loops, keep = share
  * heard, density per 4-bar phrase (inputs.ts). 3: positions counted from the first downbeat.
+ * 4: positions in musical time (4 rows per bar in every meter); the cut column also marks the beats
+ * on either side of each audible join (it repeated keep).
  */
-export const REWARD_MODEL_VERSION = 3;
+export const REWARD_MODEL_VERSION = 4;
 
 export interface ParamSpec {
   name: string;

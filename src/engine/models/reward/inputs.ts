@@ -9,7 +9,13 @@
  * Edit-aware columns (121..124), all in [0, 1]:
  *   keep      1 when the beat plays in the output (any action but CUT); for a plan, the share of the
  *             beat that is heard (a trimmed last unit, `fadeOut.trimSeconds`, counts partly)
- *   cut       1 when it is CUT
+ *   cut       0.5 when the beat is CUT, plus 0.5 when the listener hears a cut there: either side of
+ *             an audible join (the beat the source would have continued with, and the beat played
+ *             instead; `audibleJoins`). So 1 on the first removed beat of a cut, 0.5 on the other
+ *             removed beats and on the beat a jump lands on (keep tells those apart). Where the
+ *             joins fall is what an editor who minds cut placement judges, and a mean over beats
+ *             would otherwise have to find it by comparing neighbours (measured in the learning
+ *             README)
  *   position  where the beat first plays in the output, as output beats before it / output beats
  *             (loop repeats, replays and reorders counted); a cut beat gets the position
  *             the output has reached at the next kept source beat (1 when none follows)
@@ -26,21 +32,21 @@
  * and positions come from the plan itself. A loop-hating editor's complaint is then visible in the input.
  */
 import { RecutError } from '../../../shared/errors';
-import type { EditPlan } from '../../../shared/edit-plan';
+import { audibleJoins, type EditPlan } from '../../../shared/edit-plan';
 import { ACTION, actionsFromPlan, planFromActions, NUM_ACTIONS as PLAN_ACTIONS } from '../../../shared/edit-plan-actions';
 import { MAX_BEATS, NUM_ACTIONS, REWARD_FEATURES, REWARD_INPUTS } from './architecture';
 
 export const DENSITY_HALF_WINDOW = 8;
 /**
- * Learned positions count beats from the song's first downbeat, which sits on a multiple of
- * POSITION_PERIOD rows (48: four 4-bar phrases of 3/4, three of 4/4), so "this beat starts a 4-bar
- * phrase" is the same position phase in every song whatever its pickup (see musicalPositions in
- * model.ts): a song whose first downbeat is beat p starts at row 48 - p (`firstPosition`). Windows
- * and training crops after the first start on a multiple of 48 rows, so the phase is also the same
- * whichever window of a long song a beat is read in.
+ * Learned positions count musical time from the song's first downbeat: 4 rows per bar whatever the
+ * meter (a 3/4 bar's beats take rows 0, 1, 2 of its 4; bars of more than 4 beats take one row per
+ * beat), so "this beat starts a bar" is a multiple of 4 and "starts a 4-bar phrase" a multiple of 16
+ * in every song, and the first downbeat sits on a multiple of POSITION_PERIOD rows (48) whatever the
+ * pickup (`beatPositions`). Windows and training crops after the first start on a multiple of 48
+ * rows, so the phase is also the same whichever window of a long song a beat is read in.
  */
 export const POSITION_PERIOD = 48;
-/** Scoring windows for songs longer than MAX_BEATS: up to 500 position rows, every 240, the last reaching the end. */
+/** Scoring windows for songs that span more than MAX_BEATS position rows: up to 500 rows, every 240, the last reaching the end. */
 export const WINDOW_HOP = 5 * POSITION_PERIOD;
 
 export interface FeatureMatrix {
@@ -54,11 +60,16 @@ export interface RewardInputs {
   values: Float32Array;
   actions: Int32Array;
   /**
-   * The learned-position row of the first beat, in [0, POSITION_PERIOD): positions count beats from
-   * the song's first downbeat (so a 4-bar phrase starts on a multiple of 48 whatever the pickup) and
-   * a pickup of p beats starts at row 48 - p. 0 without a bar grid.
+   * Per beat, its learned-position row (see POSITION_PERIOD and `beatPositions`): non-decreasing,
+   * the first beat in [0, POSITION_PERIOD) for a whole song. 0, 1, 2 ... without a bar grid.
    */
-  firstPosition: number;
+  positions: Int32Array;
+}
+
+/** What the inputs know of a song's bars: each beat's 4-bar phrase and its learned-position row. */
+export interface BeatGrid {
+  phrases: ArrayLike<number>;
+  positions: Int32Array;
 }
 
 export interface RewardNormalization {
@@ -72,14 +83,14 @@ if (PLAN_ACTIONS !== NUM_ACTIONS) throw new Error('action vocabulary and reward 
 export function buildRewardInputs(features: FeatureMatrix, actions: ArrayLike<number>): RewardInputs {
   checkShapes(features, actions.length);
   const plan = planFromActions(actions); // validates the ids (invalid_plan)
-  return assemble(features, actions, firstPlayPositions(plan, actions.length), null, null);
+  return assemble(features, actions, plan, null, null);
 }
 
 /**
  * The model's inputs for any EditPlan over the song's beats (`beats`: beat times, `duration`: the
  * file's length, for the trimmed share of the last unit). Replays are labelled as loops (see above).
  */
-export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, beats: readonly number[], duration: number, phrases?: ArrayLike<number>): RewardInputs {
+export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, beats: readonly number[], duration: number, grid?: BeatGrid): RewardInputs {
   const n = beats.length;
   checkShapes(features, n);
   const actions = actionsFromPlan(plan, n); // validates the plan (invalid_plan)
@@ -96,17 +107,45 @@ export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, b
     const len = (last + 1 < n ? beats[last + 1] : duration) - beats[last];
     if (len > 0) heard[last] = Math.max(0, 1 - trim / len);
   }
-  if (phrases && phrases.length !== n) throw new RecutError('invalid_argument', `${phrases.length} phrase ids for ${n} beats`);
-  const x = assemble(features, actions, firstPlayPositions(plan, n), heard, phrases ?? null, plays);
-  return phrases ? { ...x, firstPosition: firstPositionOf(phrases) } : x;
+  if (grid && (grid.phrases.length !== n || grid.positions.length !== n)) {
+    throw new RecutError('invalid_argument', `a bar grid of ${grid.phrases.length} phrase ids and ${grid.positions.length} positions for ${n} beats`);
+  }
+  return assemble(features, actions, plan, heard, grid ?? null, plays);
 }
 
-/** Where the first beat sits in the learned positions: the first downbeat (first beat of phrase >= 0) on a multiple of 48. */
-export function firstPositionOf(phrases: ArrayLike<number>): number {
-  let anchor = 0;
-  while (anchor < phrases.length && phrases[anchor] < 0) anchor++;
-  if (anchor === phrases.length) return 0;
-  return (POSITION_PERIOD - (anchor % POSITION_PERIOD)) % POSITION_PERIOD;
+/** A bar as the analysis gives it: beats [start, end), numbered from the first downbeat (0); a pickup before it is -1. */
+export interface BarSpan {
+  start: number;
+  end: number;
+  number: number;
+}
+
+/**
+ * Each beat's learned-position row (see POSITION_PERIOD): bar n starts at row 4n (max(4, beats per
+ * bar) rows per bar), its beats on the rows after it (a bar the beat tracker made longer than that
+ * keeps its extra beats on its last row); a pickup takes the last rows of the bar before the first
+ * downbeat. Shifted so the first downbeat is a multiple of 48 and the first beat is in [0, 48).
+ * Non-decreasing (a beat no bar covers takes its predecessor's row).
+ */
+export function beatPositions(bars: readonly BarSpan[], beatsPerBar: number, units: number): Int32Array {
+  const bpb = Math.max(1, Math.round(beatsPerBar));
+  const perBar = Math.max(4, bpb);
+  const rows = new Int32Array(units);
+  const set = new Uint8Array(units);
+  for (const bar of bars) {
+    for (let k = Math.max(0, bar.start); k < Math.min(bar.end, units); k++) {
+      rows[k] = bar.number < 0 ? bpb - (bar.end - k) - perBar : perBar * bar.number + Math.min(k - bar.start, perBar - 1);
+      set[k] = 1;
+    }
+  }
+  for (let k = 0; k < units; k++) if (!set[k] || (k > 0 && rows[k] < rows[k - 1])) rows[k] = k > 0 ? rows[k - 1] : 0;
+  const shift = units > 0 && rows[0] < 0 ? Math.ceil(-rows[0] / POSITION_PERIOD) * POSITION_PERIOD : 0;
+  for (let k = 0; k < units; k++) rows[k] += shift;
+  return rows;
+}
+
+function countingPositions(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 function checkShapes(features: FeatureMatrix, n: number): void {
@@ -139,9 +178,11 @@ function firstPlayPositions(plan: EditPlan, n: number): Float32Array {
   return position;
 }
 
-function assemble(features: FeatureMatrix, actions: ArrayLike<number>, position: Float32Array, heard: Float32Array | null, phrases: ArrayLike<number> | null, plays: Int32Array | null = null): RewardInputs {
+function assemble(features: FeatureMatrix, actions: ArrayLike<number>, plan: EditPlan, heard: Float32Array | null, grid: BeatGrid | null, plays: Int32Array | null = null): RewardInputs {
   const n = actions.length;
-  const density = phrases && plays ? phraseDensity(plays, phrases) : windowDensity(actions);
+  const position = firstPlayPositions(plan, n);
+  const joinSide = joinSides(plan, n);
+  const density = grid && plays ? phraseDensity(plays, grid.phrases) : windowDensity(actions);
   const values = new Float32Array(n * REWARD_INPUTS);
   const acts = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -149,12 +190,22 @@ function assemble(features: FeatureMatrix, actions: ArrayLike<number>, position:
     row.set(features.matrix.subarray(i * REWARD_FEATURES, (i + 1) * REWARD_FEATURES));
     const keep = actions[i] === ACTION.CUT ? 0 : 1;
     row[REWARD_FEATURES] = heard ? heard[i] : keep;
-    row[REWARD_FEATURES + 1] = 1 - keep;
+    row[REWARD_FEATURES + 1] = 0.5 * (1 - keep) + 0.5 * joinSide[i];
     row[REWARD_FEATURES + 2] = position[i];
     row[REWARD_FEATURES + 3] = density[i];
     acts[i] = actions[i];
   }
-  return { rows: n, values, actions: acts, firstPosition: 0 };
+  return { rows: n, values, actions: acts, positions: grid ? grid.positions.slice() : countingPositions(n) };
+}
+
+/** 1 on both sides of every audible join (unit n, the end of the file, has no row). */
+function joinSides(plan: EditPlan, n: number): Float32Array {
+  const side = new Float32Array(n);
+  for (const [from, to] of audibleJoins(plan)) {
+    if (from < n) side[from] = 1;
+    if (to < n) side[to] = 1;
+  }
+  return side;
 }
 
 function windowDensity(actions: ArrayLike<number>): Float32Array {
@@ -181,15 +232,32 @@ function phraseDensity(plays: Int32Array, phrases: ArrayLike<number>): Float32Ar
   return Float32Array.from({ length: plays.length }, (_, i) => sum.get(phrases[i])! / size.get(phrases[i])! / 2);
 }
 
-/** Rows [start, start+length) of a candidate (edit columns keep their whole-song values). */
+/**
+ * Beats [start, start+length) of a candidate (edit columns keep their whole-song values), their
+ * positions moved down by a multiple of POSITION_PERIOD so the slice's first beat is in [0, 48)
+ * and every beat keeps its phase.
+ */
 export function sliceRewardInputs(x: RewardInputs, start: number, length: number): RewardInputs {
   const end = Math.min(x.rows, start + length);
+  const base = start < x.rows ? Math.floor(x.positions[start] / POSITION_PERIOD) * POSITION_PERIOD : 0;
   return {
-    rows: end - start,
+    rows: Math.max(0, end - start),
     values: x.values.subarray(start * REWARD_INPUTS, end * REWARD_INPUTS),
     actions: x.actions.subarray(start, end),
-    firstPosition: (x.firstPosition + start) % POSITION_PERIOD,
+    positions: x.positions.slice(start, end).map((p) => p - base),
   };
+}
+
+/** The first beat whose position row is at least `row` (positions.length when none is). */
+export function firstBeatAtRow(positions: ArrayLike<number>, row: number): number {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -234,8 +302,8 @@ export interface RewardBatch {
   x: Float32Array;
   actions: Int32Array;
   mask: Float32Array;
-  /** per item: the learned-position row of its first beat */
-  firstPositions: Int32Array;
+  /** per beat (b x length): its learned-position row; 0 on padding */
+  positions: Int32Array;
 }
 
 export function packBatch(items: readonly RewardInputs[], norm: RewardNormalization, length = Math.max(1, ...items.map((i) => i.rows))): RewardBatch {
@@ -245,14 +313,15 @@ export function packBatch(items: readonly RewardInputs[], norm: RewardNormalizat
   const x = new Float32Array(b * length * REWARD_INPUTS);
   const actions = new Int32Array(b * length);
   const mask = new Float32Array(b * length);
-  const firstPositions = new Int32Array(b);
+  const positions = new Int32Array(b * length);
   const inv = norm.std.map((s) => 1 / s);
   items.forEach((item, k) => {
     if (item.rows > length) throw new RecutError('invalid_argument', `item ${k} has ${item.rows} beats, batch length is ${length}`);
-    if (!(item.firstPosition >= 0 && item.firstPosition + item.rows <= MAX_BEATS)) {
-      throw new RecutError('invalid_argument', `item ${k}: ${item.rows} beats from position ${item.firstPosition} pass the model's ${MAX_BEATS}; score it in windows`);
+    if (item.positions.length !== item.rows) throw new RecutError('invalid_argument', `item ${k} has ${item.positions.length} positions for ${item.rows} beats`);
+    if (item.rows > 0 && !(item.positions[0] >= 0 && item.positions[item.rows - 1] < MAX_BEATS)) {
+      throw new RecutError('invalid_argument', `item ${k}: beats at position rows ${item.positions[0]}..${item.positions[item.rows - 1]} pass the model's ${MAX_BEATS}; score it in windows`);
     }
-    firstPositions[k] = item.firstPosition;
+    positions.set(item.positions, k * length);
     for (let t = 0; t < item.rows; t++) {
       const src = t * REWARD_INPUTS;
       const dst = (k * length + t) * REWARD_INPUTS;
@@ -266,7 +335,7 @@ export function packBatch(items: readonly RewardInputs[], norm: RewardNormalizat
       mask[k * length + t] = 1;
     }
   });
-  return { batch: b, length, x, actions, mask, firstPositions };
+  return { batch: b, length, x, actions, mask, positions };
 }
 
 export interface ScoreWindow {
@@ -277,22 +346,27 @@ export interface ScoreWindow {
 }
 
 /**
- * Windows for a song of `rows` beats whose first beat sits at learned-position row `firstPosition`:
- * one window when it fits, else windows of up to 500 position rows every 240, the last one starting
- * on the first multiple of 48 from which it reaches the end (counted in position rows, so every
- * window after the first starts on a multiple of 48 from the song's first downbeat). The song's
- * score is the weighted sum of its window scores, weights chosen so every beat counts equally (a
- * beat covered by two windows gives each half a vote).
+ * Windows (in beats) for a song whose beats sit at the given learned-position rows: one window when
+ * they span at most 500 rows, else windows of up to 500 position rows every 240, the last one
+ * starting on the first multiple of 48 from which it reaches the end (so every window after the
+ * first starts on a multiple of 48 from the song's first downbeat). The song's score is the
+ * weighted sum of its window scores, weights chosen so every beat counts equally (a beat covered by
+ * two windows gives each half a vote).
  */
-export function scoreWindows(rows: number, firstPosition = 0): ScoreWindow[] {
-  const f = firstPosition;
-  if (f + rows <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
-  const virtualRows = f + rows;
-  const last = Math.ceil((virtualRows - MAX_BEATS) / POSITION_PERIOD) * POSITION_PERIOD;
+export function scoreWindows(positions: ArrayLike<number>): ScoreWindow[] {
+  const rows = positions.length;
+  const span = rows > 0 ? positions[rows - 1] + 1 : 0;
+  if (span <= MAX_BEATS) return [{ start: 0, length: rows, weight: 1 }];
+  const last = Math.ceil((span - MAX_BEATS) / POSITION_PERIOD) * POSITION_PERIOD;
   const starts: number[] = [];
   for (let s = 0; s < last; s += WINDOW_HOP) starts.push(s);
   starts.push(last);
-  const windows = starts.map((s) => ({ start: Math.max(0, s - f), length: Math.min(MAX_BEATS, virtualRows - s) - Math.max(0, f - s) }));
+  const windows = starts
+    .map((s) => {
+      const first = firstBeatAtRow(positions, s);
+      return { start: first, length: firstBeatAtRow(positions, s + MAX_BEATS) - first };
+    })
+    .filter((w) => w.length > 0);
   const cover = new Int32Array(rows);
   for (const w of windows) for (let t = w.start; t < w.start + w.length; t++) cover[t]++;
   return windows.map((w) => {

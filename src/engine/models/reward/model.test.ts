@@ -58,9 +58,9 @@ describe('RewardModel', () => {
     expect(padded[0]).toBeCloseTo(alone[0], 4);
   });
 
-  it('reads each sequence at its own first position: a batch of mixed pickups scores as each alone', async () => {
+  it('reads each sequence at its own positions: a batch of mixed pickups scores as each alone', async () => {
     const plain = syntheticCandidate(30, 8);
-    const pickup = { ...syntheticCandidate(30, 8), firstPosition: 46 };
+    const pickup = { ...syntheticCandidate(30, 8), positions: Int32Array.from({ length: 30 }, (_, i) => 46 + i) };
     const [alonePlain] = await model.scoreBatch(packBatch([plain], identityNormalization()));
     const [alonePickup] = await model.scoreBatch(packBatch([pickup], identityNormalization()));
     const mixed = await model.scoreBatch(packBatch([plain, pickup], identityNormalization()));
@@ -72,7 +72,7 @@ describe('RewardModel', () => {
   it('scores a song longer than 500 beats as the weighted mean of its windows', async () => {
     const x = syntheticCandidate(620, 6);
     const [whole] = await model.score([x]);
-    const ws = scoreWindows(620);
+    const ws = scoreWindows(x.positions);
     expect(ws.length).toBe(2);
     let expected = 0;
     for (const w of ws) expected += w.weight * (await model.scoreBatch(packBatch([sliceRewardInputs(x, w.start, w.length)], identityNormalization())))[0];

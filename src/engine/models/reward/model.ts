@@ -35,7 +35,7 @@ export interface BatchTensors {
   x: tf.Tensor2D; // [B*T, 125]
   actions: tf.Tensor1D; // int32 [B*T]
   mask: tf.Tensor2D; // [B, T], 1 = real beat
-  firstPositions: Int32Array; // [B]: learned-position row of each sequence's first beat
+  positions: tf.Tensor1D; // int32 [B*T]: learned-position row of each beat (inputs.ts beatPositions)
 }
 
 export class RewardModel {
@@ -75,7 +75,9 @@ export class RewardModel {
       // matmul rather than tf.gather because gather's gradient (UnsortedSegmentSum) has no wasm kernel.
       const table = tf.concat([p('input.action'), tf.zeros([NUM_ACTIONS, D_MODEL - ACTION_DIM])], 1);
       h = h.add(matMul2d(tf.oneHot(b.actions, NUM_ACTIONS) as tf.Tensor2D, table as tf.Tensor2D));
-      h = h.reshape([B, T, D_MODEL]).add(positionRows(p('input.position'), b.firstPositions, T)).reshape([B * T, D_MODEL]);
+      // Learned positions by row, the same one-hot matmul: a beat's row is musical time (4 rows per
+      // bar whatever the meter), so the rows of a 3/4 song are not consecutive.
+      h = h.add(matMul2d(tf.oneHot(b.positions, MAX_BEATS) as tf.Tensor2D, p('input.position') as tf.Tensor2D));
       // Padding keys get -1e9 before the softmax, so real beats never attend to padding.
       const maskBias = tf.sub(1, b.mask).mul(-1e9) as tf.Tensor2D;
       for (let l = 0; l < LAYERS; l++) {
@@ -114,7 +116,7 @@ export class RewardModel {
   async score(items: readonly RewardInputs[], maxBatchBeats = 4096): Promise<Float32Array> {
     const jobs: { item: number; weight: number; x: RewardInputs }[] = [];
     items.forEach((x, item) => {
-      for (const w of scoreWindows(x.rows, x.firstPosition)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
+      for (const w of scoreWindows(x.positions)) jobs.push({ item, weight: w.weight, x: sliceRewardInputs(x, w.start, w.length) });
     });
     jobs.sort((a, b) => a.x.rows - b.x.rows); // similar lengths together: less padding
     const out = new Float32Array(items.length);
@@ -164,27 +166,12 @@ export function toTensors(b: RewardBatch): BatchTensors {
     x: tf.tensor2d(b.x, [b.batch * b.length, REWARD_INPUTS]),
     actions: tf.tensor1d(b.actions, 'int32'),
     mask: tf.tensor2d(b.mask, [b.batch, b.length]),
-    firstPositions: b.firstPositions,
+    positions: tf.tensor1d(b.positions, 'int32'),
   };
-}
-
-/**
- * The learned positions of each sequence: rows first..first+T of the table, [T, D] when every
- * sequence starts at the same row (one song's candidates), else [B, T, D]. Rows past the table's end
- * can only be padding (packBatch checks real beats fit) and get zeros.
- */
-function positionRows(table: tf.Tensor, firsts: Int32Array, T: number): tf.Tensor {
-  const rows = (first: number) => {
-    const n = Math.min(T, MAX_BEATS - first);
-    const s = tf.slice(table, [first, 0], [n, D_MODEL]);
-    return n === T ? s : tf.concat([s, tf.zeros([T - n, D_MODEL])], 0);
-  };
-  if (firsts.every((f) => f === firsts[0])) return rows(firsts[0]);
-  return tf.stack(Array.from(firsts, rows));
 }
 
 export function disposeTensors(t: BatchTensors): void {
-  tf.dispose([t.x, t.actions, t.mask]);
+  tf.dispose([t.x, t.actions, t.mask, t.positions]);
 }
 
 /** Initial scale of the action embedding (see initialValue). */
@@ -229,9 +216,10 @@ const MUSICAL_AMPLITUDE = 2;
 /**
  * Starting values of the learned positions: sin/cos pairs whose periods are beat counts that music is
  * built from (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64 ... beats), then longer geometric periods, plus
- * the usual small noise. Rows count beats from the song's first downbeat, which sits on a multiple of
- * 48 (`firstPosition`, inputs.ts), so "this beat starts a 4-bar phrase" is one linear read-out away instead of
- * 500 separate facts to learn from a few hundred verdicts. Still learned: only the start differs.
+ * the usual small noise. Rows count musical time from the song's first downbeat, which sits on a
+ * multiple of 48, 4 rows per bar in every meter (`beatPositions`, inputs.ts), so "this beat starts a
+ * 4-bar phrase" (a multiple of 16) is one linear read-out away instead of 500 separate facts to learn
+ * from a few hundred verdicts. Still learned: only the start differs.
  */
 export function musicalPositions(rows: number, dims: number, seed: number): Float32Array {
   const periods = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];

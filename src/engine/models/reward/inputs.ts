@@ -34,6 +34,7 @@
 import { RecutError } from '../../../shared/errors';
 import { audibleJoins, type EditPlan } from '../../../shared/edit-plan';
 import { ACTION, actionsFromPlan, planFromActions, NUM_ACTIONS as PLAN_ACTIONS } from '../../../shared/edit-plan-actions';
+import type { Bar } from '../planner/grid';
 import { MAX_BEATS, NUM_ACTIONS, REWARD_FEATURES, REWARD_INPUTS } from './architecture';
 
 export const DENSITY_HALF_WINDOW = 8;
@@ -113,21 +114,14 @@ export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, b
   return assemble(features, actions, plan, heard, grid ?? null, plays);
 }
 
-/** A bar as the analysis gives it: beats [start, end), numbered from the first downbeat (0); a pickup before it is -1. */
-export interface BarSpan {
-  start: number;
-  end: number;
-  number: number;
-}
-
 /**
- * Each beat's learned-position row (see POSITION_PERIOD): bar n starts at row 4n (max(4, beats per
- * bar) rows per bar), its beats on the rows after it (a bar the beat tracker made longer than that
- * keeps its extra beats on its last row); a pickup takes the last rows of the bar before the first
- * downbeat. Shifted so the first downbeat is a multiple of 48 and the first beat is in [0, 48).
+ * Each beat's learned-position row (see POSITION_PERIOD) from the song's bars (`songGrid`: numbered
+ * from the first downbeat, a pickup -1): bar n starts at row 4n (max(4, beats per bar) rows per
+ * bar), its beats on the rows after it (a bar the beat tracker made longer than that keeps its
+ * extra beats on its last row); a pickup takes the last rows of the bar before the first downbeat. Shifted so the first downbeat is a multiple of 48 and the first beat is in [0, 48).
  * Non-decreasing (a beat no bar covers takes its predecessor's row).
  */
-export function beatPositions(bars: readonly BarSpan[], beatsPerBar: number, units: number): Int32Array {
+export function beatPositions(bars: readonly Bar[], beatsPerBar: number, units: number): Int32Array {
   const bpb = Math.max(1, Math.round(beatsPerBar));
   const perBar = Math.max(4, bpb);
   const rows = new Int32Array(units);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeAudio, type SongAnalysis } from '../../analysis/analyze';
 import { demoSongSpec, synthesize, type SynthTrack } from '../../audio/synth';
 import { pcmLength } from '../../audio/pcm';
+import { audibleJoins } from '../../../shared/edit-plan';
 import { RecutError } from '../../../shared/errors';
 import { denseReward, repetitionStats } from '../dense/dense-reward';
 import { songGrid, type SongGrid } from './grid';
@@ -18,19 +19,6 @@ beforeAll(() => {
   analysis = analyzeAudio(track.audio);
   grid = songGrid(analysis);
 });
-
-/** Non-contiguous joins of a plan as (from unit, to unit). */
-function joinsOf(plan: ReturnType<typeof planEdit>['plan']): [number, number][] {
-  const out: [number, number][] = [];
-  let prev = plan.includeIntro ? 0 : -1;
-  for (const s of plan.segments) {
-    for (let r = 0; r < s.repeat; r++) {
-      if (prev >= 0 && prev !== s.from) out.push([prev, s.from]);
-      prev = s.to;
-    }
-  }
-  return out;
-}
 
 describe('bootstrap planner', () => {
   const full = () => analysis.durationSeconds;
@@ -53,7 +41,7 @@ describe('bootstrap planner', () => {
     let total = 0;
     for (const T of targets()) {
       const { plan } = planEdit(analysis, T);
-      for (const [a, b] of joinsOf(plan)) {
+      for (const [a, b] of audibleJoins(plan)) {
         expect(grid.boundary[a], `target ${T}: jump from unit ${a}`).toBeGreaterThanOrEqual(1);
         expect(grid.boundary[b], `target ${T}: jump to unit ${b}`).toBeGreaterThanOrEqual(1);
         phrase += grid.boundary[a] >= 2 && grid.boundary[b] >= 2 ? 1 : 0;

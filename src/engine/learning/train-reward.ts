@@ -14,6 +14,7 @@ import { Prng, deriveSeed } from '../audio/synth/prng';
 import { selectBackend, type BackendPreference } from '../models/backends';
 import { denseReward } from '../models/dense/dense-reward';
 import { fitNormalization } from '../models/reward/inputs';
+import { startHeadOnJoins, JOIN_HEAD } from '../models/reward/join-attention';
 import { RewardModel } from '../models/reward/model';
 import { RewardTrainer, type PreferencePair } from '../models/reward/train';
 import type { ModelVersion } from '../store/models';
@@ -127,7 +128,11 @@ export async function trainRewardModel(deps: LearningDeps, opts: RewardTrainOpti
   let model: RewardModel;
   if (resumed && fs.existsSync(run.file('last.rck'))) model = loadRewardModel(run.file('last.rck')).model;
   else if (d.parentId !== null && active) model = loadRewardModel(active.checkpoint).model;
-  else model = RewardModel.create({ seed, normalization: fitNormalization(trainSongs) });
+  else {
+    model = RewardModel.create({ seed, normalization: fitNormalization(trainSongs) });
+    const start = await startHeadOnJoins(model, train.flatMap((p) => [p.a, p.b]));
+    log.line(start ? `attention head ${JOIN_HEAD.head} of layer ${JOIN_HEAD.layer} starts on the joins (${start.joinSides} join sides in ${start.beats} beats)` : 'no joins among the candidates: every attention head starts at random');
+  }
   const trainer = new RewardTrainer(model, { learningRate: o.learningRate });
   if (resumed && fs.existsSync(run.file('last-optim.rck'))) loadTrainerState(run.file('last-optim.rck'), trainer);
   const stepsPerEpoch = Math.ceil(train.length / o.batchPairs);

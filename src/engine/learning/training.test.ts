@@ -46,11 +46,14 @@ describe('training jobs on a real home', () => {
     const log = fs.readFileSync(done.logPath, 'utf8');
     expect(log).toMatch(/stopped after 1 steps/);
     expect(log).toMatch(/resuming reward training/);
+    // A new model's first attention head starts on the joins (join-attention.ts), once: resuming continues its weights.
+    expect(log.match(/attention head 0 of layer 0 starts on the joins \(\d+ join sides in \d+ beats\)/g)).toHaveLength(1);
     expect(TrainingRun.latestUnfinished(h.layout, 'reward')).toBeNull();
 
     // A second model warm-starts from the active one and is activated only if it measures better.
     const second = await trainRewardModel(h.deps, { backend: 'wasm', maxEpochs: 1, batchPairs: 4 });
     expect(second.version!.parentId).toBe(v.id);
+    expect(fs.readFileSync(second.logPath, 'utf8')).not.toMatch(/starts on the joins/);
     expect(second.promoted).toBe(second.heldOutAccuracy !== null && second.activeAccuracy !== null && second.heldOutAccuracy > second.activeAccuracy);
     expect(h.deps.models.active('reward')!.id).toBe(second.promoted ? second.version!.id : v.id);
   }, 240_000);

@@ -202,6 +202,15 @@ function joinSides(plan: EditPlan, n: number): Float32Array {
   return side;
 }
 
+/**
+ * The join-side part of a candidate's cut column at one beat (1 on either side of an audible join,
+ * else 0), read back from what `assemble` wrote: cut = 0.5 x removed + 0.5 x join side.
+ */
+export function joinSideAt(x: RewardInputs, row: number): number {
+  const removed = x.actions[row] === ACTION.CUT ? 1 : 0;
+  return Math.round(2 * x.values[row * REWARD_INPUTS + REWARD_FEATURES + 1] - removed);
+}
+
 function windowDensity(actions: ArrayLike<number>): Float32Array {
   const n = actions.length;
   const keepPrefix = new Int32Array(n + 1);

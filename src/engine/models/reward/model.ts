@@ -54,20 +54,24 @@ export class RewardModel {
     return new RewardModel(params, opts.normalization ?? identityNormalization());
   }
 
+  param(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new RecutError('internal', `reward model has no parameter ${name}`);
+    return v;
+  }
+
   get paramCount(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
     return n;
   }
 
-  /** Scalar scores in (-10, 10) for a batch: a [B] tensor. Call inside tf.tidy or dispose the result. */
-  forward(b: BatchTensors): tf.Tensor1D {
-    const { batch: B, length: T } = b;
-    const p = (name: string) => {
-      const v = this.params.get(name);
-      if (!v) throw new RecutError('internal', `reward model has no parameter ${name}`);
-      return v;
-    };
+  /**
+   * What the first encoder layer reads, per beat: [B*T, 256]. Call inside tf.tidy or dispose the result.
+   * (join-attention.ts reads it to start one attention head on the joins.)
+   */
+  embed(b: BatchTensors): tf.Tensor2D {
+    const p = (name: string) => this.param(name);
     return tf.tidy(() => {
       let h = linear(b.x, p('input.proj.kernel'), p('input.proj.bias'));
       h = layerNorm(h, p('input.norm.gamma'), p('input.norm.beta'));
@@ -77,7 +81,16 @@ export class RewardModel {
       h = h.add(matMul2d(tf.oneHot(b.actions, NUM_ACTIONS) as tf.Tensor2D, table as tf.Tensor2D));
       // Learned positions by row, the same one-hot matmul: a beat's row is musical time (4 rows per
       // bar whatever the meter), so the rows of a 3/4 song are not consecutive.
-      h = h.add(matMul2d(tf.oneHot(b.positions, MAX_BEATS) as tf.Tensor2D, p('input.position') as tf.Tensor2D));
+      return h.add(matMul2d(tf.oneHot(b.positions, MAX_BEATS) as tf.Tensor2D, p('input.position') as tf.Tensor2D)) as tf.Tensor2D;
+    });
+  }
+
+  /** Scalar scores in (-10, 10) for a batch: a [B] tensor. Call inside tf.tidy or dispose the result. */
+  forward(b: BatchTensors): tf.Tensor1D {
+    const { batch: B, length: T } = b;
+    const p = (name: string) => this.param(name);
+    return tf.tidy(() => {
+      let h = this.embed(b);
       // Padding keys get -1e9 before the softmax, so real beats never attend to padding.
       const maskBias = tf.sub(1, b.mask).mul(-1e9) as tf.Tensor2D;
       for (let l = 0; l < LAYERS; l++) {

@@ -1,7 +1,9 @@
 /**
  * Reward-model training on the user's verdicts (issue #5.2): Bradley-Terry with ties and strength
  * (models/reward/train.ts does the step), single verdicts paired accepted-vs-rejected, validation split
- * by song, early stopping on the validation loss, the best epoch kept. Resumable: the model, the AdamW
+ * by song, early stopping on the validation loss, the best epoch kept. A new model (not one resumed or
+ * continued from the active version) starts one attention head on the joins of its training
+ * candidates (models/reward/join-attention.ts). Resumable: the model, the AdamW
  * moments and the run state are checkpointed every `saveInterval` steps and at each epoch end.
  * The result is a new numbered version (parent, data range, backend, metrics incl. held-out accuracy);
  * it is activated only if its held-out accuracy on this run's validation songs beats the active

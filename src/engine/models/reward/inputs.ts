@@ -118,8 +118,9 @@ export function buildPlanRewardInputs(features: FeatureMatrix, plan: EditPlan, b
  * Each beat's learned-position row (see POSITION_PERIOD) from the song's bars (`songGrid`: numbered
  * from the first downbeat, a pickup -1): bar n starts at row 4n (max(4, beats per bar) rows per
  * bar), its beats on the rows after it (a bar the beat tracker made longer than that keeps its
- * extra beats on its last row); a pickup takes the last rows of the bar before the first downbeat. Shifted so the first downbeat is a multiple of 48 and the first beat is in [0, 48).
- * Non-decreasing (a beat no bar covers takes its predecessor's row).
+ * extra beats on its last row); a pickup takes the last rows of the bar before the first downbeat.
+ * Shifted so the first downbeat is a multiple of 48 and the first beat is in [0, 48). Non-decreasing
+ * (a beat no bar covers takes its predecessor's row).
  */
 export function beatPositions(bars: readonly Bar[], beatsPerBar: number, units: number): Int32Array {
   const bpb = Math.max(1, Math.round(beatsPerBar));

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../tf';
 import { selectBackend } from '../backends';
-import { buildPlanRewardInputs, fitNormalization, joinSideAt, type RewardInputs } from './inputs';
-import { attentionOnJoins, JOIN_HEAD, startHeadOnJoins } from './join-attention';
-import { RewardModel } from './model';
+import { D_MODEL, HEAD_DIM } from './architecture';
+import { buildPlanRewardInputs, fitNormalization, joinSideAt, packBatch, type RewardInputs } from './inputs';
+import { JOIN_HEAD, startHeadOnJoins } from './join-attention';
+import { disposeTensors, RewardModel, toTensors } from './model';
+import { dense as linear } from './ops';
 import { mulberry32, syntheticFeatures } from './test-helpers';
 
 const BEATS = 96;
@@ -24,6 +27,30 @@ function candidate(seed: number, song = seed % 4): RewardInputs {
   segments.push({ from: at, to: BEATS, repeat: 1 });
   const plan = { version: 1 as const, includeIntro: true, segments, fadeOut: null, crossfadeMs: 20 };
   return buildPlanRewardInputs(syntheticFeatures(BEATS, 100 + song), plan, beatTimes, BEATS * 0.5, grid);
+}
+
+/**
+ * The share of a layer-0 head's attention (averaged over the candidate's beats as queries) that
+ * lands on the candidate's join sides.
+ */
+async function attentionOnJoins(model: RewardModel, candidate: RewardInputs, head: number = JOIN_HEAD.head): Promise<number> {
+  const t = toTensors(packBatch([candidate], model.normalization));
+  try {
+    const probs = tf.tidy(() => {
+      const qkv = linear(model.embed(t), model.param('layer0.attn.qkv.kernel'), model.param('layer0.attn.qkv.bias'));
+      const q = tf.slice(qkv, [0, head * HEAD_DIM], [candidate.rows, HEAD_DIM]);
+      const k = tf.slice(qkv, [0, D_MODEL + head * HEAD_DIM], [candidate.rows, HEAD_DIM]);
+      return tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(HEAD_DIM)));
+    });
+    const p = (await probs.data()) as Float32Array;
+    probs.dispose();
+    const sides = Array.from({ length: candidate.rows }, (_, j) => j).filter((j) => joinSideAt(candidate, j) > 0);
+    let mass = 0;
+    for (let i = 0; i < candidate.rows; i++) for (const j of sides) mass += p[i * candidate.rows + j];
+    return mass / candidate.rows;
+  } finally {
+    disposeTensors(t);
+  }
 }
 
 let model: RewardModel;

@@ -16,10 +16,9 @@
  * it is trained as before: an editor who does not care about joins trains the head to something else.
  */
 import { tf } from '../tf';
-import { D_MODEL, HEAD_DIM, HEADS } from './architecture';
+import { D_MODEL, HEAD_DIM } from './architecture';
 import { joinSideAt, packBatch, type RewardInputs } from './inputs';
 import { disposeTensors, toTensors, type RewardModel } from './model';
-import { dense as linear } from './ops';
 import { ridgeFit } from './ridge';
 
 export const JOIN_HEAD = {
@@ -106,30 +105,6 @@ export async function startHeadOnJoins(model: RewardModel, candidates: readonly 
     biasVar.assign(tf.tensor1d(bias));
   });
   return { beats, joinSides, separation };
-}
-
-/**
- * The share of a head's attention (averaged over the candidate's beats as queries) that lands on
- * the candidate's join sides. Only layer 0, whose input is `model.embed`.
- */
-export async function attentionOnJoins(model: RewardModel, candidate: RewardInputs, head: number = JOIN_HEAD.head): Promise<number> {
-  if (head < 0 || head >= HEADS) throw new RangeError(`head ${head}`);
-  const t = toTensors(packBatch([candidate], model.normalization));
-  try {
-    const probs = tf.tidy(() => {
-      const qkv = linear(model.embed(t), model.param('layer0.attn.qkv.kernel'), model.param('layer0.attn.qkv.bias'));
-      const q = tf.slice(qkv, [0, head * HEAD_DIM], [candidate.rows, HEAD_DIM]);
-      const k = tf.slice(qkv, [0, D_MODEL + head * HEAD_DIM], [candidate.rows, HEAD_DIM]);
-      return tf.softmax(tf.matMul(q, k, false, true).div(Math.sqrt(HEAD_DIM)));
-    });
-    const p = (await probs.data()) as Float32Array;
-    probs.dispose();
-    let mass = 0;
-    for (let i = 0; i < candidate.rows; i++) for (let j = 0; j < candidate.rows; j++) if (joinSideAt(candidate, j) > 0) mass += p[i * candidate.rows + j];
-    return mass / candidate.rows;
-  } finally {
-    disposeTensors(t);
-  }
 }
 
 /** model.embed of the items, real beats only, concatenated: [beats x 256]. */
